@@ -1,0 +1,91 @@
+// Package netcheck measures the network facts behind a 502: name resolution,
+// reachability (ICMP or TCP), TCP/unix connects with their errno, who listens on
+// a port or socket, and whether SELinux/AppArmor may be refusing nginx. It
+// reports facts and timings; deciding what they mean is the caller's job.
+package netcheck
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+)
+
+// hostsPath is where nginx's load-time getaddrinfo looks first on a usual nsswitch.
+const hostsPath = "/etc/hosts"
+
+// Lookup is the result of resolving one host name.
+type Lookup struct {
+	Host  string
+	Addrs []netip.Addr
+	Took  time.Duration
+	Err   error
+	// Source is "ip literal" when Host was an address, else "resolver".
+	Source string
+	// HostsFile is what /etc/hosts says for Host; nginx resolves upstream names
+	// once at load time through getaddrinfo, which usually consults it first.
+	HostsFile []netip.Addr
+}
+
+// Resolve looks host up with Go's resolver within timeout. IP literals
+// (brackets and IPv6 zones allowed) return at once without a query.
+func Resolve(ctx context.Context, host string, timeout time.Duration) Lookup {
+	return resolve(ctx, host, timeout, hostsPath)
+}
+
+func resolve(ctx context.Context, host string, timeout time.Duration, hosts string) Lookup {
+	l := Lookup{Host: host}
+	bare := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if a, err := netip.ParseAddr(bare); err == nil {
+		l.Source, l.Addrs = "ip literal", []netip.Addr{a}
+		return l
+	}
+	l.Source = "resolver"
+	if data, err := os.ReadFile(hosts); err == nil {
+		l.HostsFile = HostsAddrs(data, host)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	l.Took = time.Since(start)
+	if err != nil {
+		l.Err = fmt.Errorf("resolve %q: %w", host, err)
+		return l
+	}
+	for _, a := range addrs {
+		l.Addrs = append(l.Addrs, a.Unmap())
+	}
+	return l
+}
+
+// HostsAddrs returns the addresses an /etc/hosts text gives for name, in file
+// order, matching canonical names and aliases case-insensitively.
+func HostsAddrs(data []byte, name string) []netip.Addr {
+	var out []netip.Addr
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		a, err := netip.ParseAddr(f[0])
+		if err != nil {
+			continue
+		}
+		for _, n := range f[1:] {
+			if strings.EqualFold(n, name) {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out
+}
