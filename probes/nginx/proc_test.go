@@ -45,16 +45,16 @@ func TestFindMastersRealProc(t *testing.T) {
 	bin := nginxBinary(t)
 	prefix := tempPrefix(t, map[string]string{"nginx.conf": "worker_processes 1;\nevents {}\n"})
 	globals := "daemon off; " + privateGlobals(prefix)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-p", prefix, "-c", prefix+"nginx.conf", "-g", globals)
+	// Not CommandContext: its cancel at return would SIGKILL the master
+	// alone and orphan the workers; the cleanup stops the whole group.
+	cmd := exec.Command(bin, "-p", prefix, "-c", prefix+"nginx.conf", "-g", globals)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
 	t.Cleanup(func() {
-		_ = syscall.Kill(pid, syscall.SIGQUIT) // graceful stop of our own master only
+		_ = syscall.Kill(-pid, syscall.SIGQUIT) // our own process group: master and workers
 		done := make(chan struct{})
 		go func() { _ = cmd.Wait(); close(done) }()
 		select {
@@ -87,13 +87,17 @@ func TestFindMastersRealProc(t *testing.T) {
 	if found.PID != want.PID || found.Binary != want.Binary || found.Conf != want.Conf || found.Prefix != want.Prefix || found.Globals != want.Globals || found.Cwd != wd {
 		t.Fatalf("got %+v\nwant %+v (cwd %s)", *found, want, wd)
 	}
-	// Discover from the real /proc picks a master; if it is ours (other
-	// masters may run on this box), the argv for -t must be its own.
+	// Other masters may run on this box (other tests, the system's own):
+	// --conf must pick the one running that config, and -t use its argv.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	in, err := Discover(ctx, DiscoverOptions{Binary: bin, Conf: prefix + "nginx.conf", Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Master, in.Globals = found, found.Globals
+	if in.Master == nil || in.Master.PID != pid || in.Globals != globals {
+		t.Fatalf("Discover picked master %+v globals %q, want pid %d running %snginx.conf", in.Master, in.Globals, pid, prefix)
+	}
 	if r := Test(ctx, in); !r.OK {
 		t.Fatalf("nginx -t with the master's own argv: %+v", r)
 	}

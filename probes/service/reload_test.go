@@ -49,14 +49,24 @@ http {
 	globals := "daemon off; master_process on;"
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	master := exec.CommandContext(ctx, nginxBin, "-p", prefix, "-c", conf, "-g", globals)
+	// Not CommandContext: its cancel at return would SIGKILL the master
+	// alone and orphan the workers; the cleanup stops the whole group.
+	master := exec.Command(nginxBin, "-p", prefix, "-c", conf, "-g", globals)
 	master.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := master.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = syscall.Kill(master.Process.Pid, syscall.SIGQUIT)
-		_ = master.Wait()
+		pgid := master.Process.Pid
+		_ = syscall.Kill(-pgid, syscall.SIGQUIT)
+		done := make(chan struct{})
+		go func() { _ = master.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			<-done
+		}
 	})
 	waitFor(t, "nginx to write its pid file", func() bool {
 		b, err := os.ReadFile(filepath.Join(prefix, "nginx.pid"))

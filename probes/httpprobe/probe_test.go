@@ -1,0 +1,232 @@
+package httpprobe
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"ngx502/probes/nginxtest"
+)
+
+func probe(t *testing.T, target Target, timeout time.Duration) Result {
+	t.Helper()
+	r := Probe(context.Background(), target, timeout)
+	t.Logf("%s → phase=%q err=%v\n  %s\n  %s", target.Address, r.Phase, r.Err, Explain(r), r.Command)
+	return r
+}
+
+func TestHealthy(t *testing.T) {
+	addr := nginxtest.Healthy(t)
+	r := probe(t, Target{Address: addr}, 5*time.Second)
+	if r.Err != nil || r.Phase != "" || r.Status != 200 || r.Proto != "HTTP/1.1" {
+		t.Fatalf("got %d %s phase=%q err=%v", r.Status, r.Proto, r.Phase, r.Err)
+	}
+	if r.BodyBytes != 2 || r.HeaderBytes < 40 || r.HeaderBytes > 400 {
+		t.Errorf("BodyBytes=%d HeaderBytes=%d", r.BodyBytes, r.HeaderBytes)
+	}
+	tm := r.Timing
+	if tm.Connect <= 0 || tm.FirstByte <= 0 || tm.Total < tm.FirstByte || tm.TLS != 0 || tm.DNS != 0 {
+		t.Errorf("timing = %+v", tm)
+	}
+	if want := "answered 200 OK in"; !strings.Contains(Explain(r), want) {
+		t.Errorf("Explain = %q, want %q", Explain(r), want)
+	}
+}
+
+// The request looks like nginx's: GET, the Host asked for, Connection: close, a fresh
+// connection each time.
+func TestRequestShape(t *testing.T) {
+	seen := make(chan *http.Request, 2)
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r
+		http.Redirect(w, r, "/elsewhere", http.StatusMovedPermanently)
+	}))
+	t.Cleanup(s.Close)
+	target := Target{Address: s.Listener.Addr().String(), Host: "app.example", Path: "status?x=1"}
+	for range 2 {
+		r := probe(t, target, 5*time.Second)
+		if r.Status != 301 || r.Err != nil {
+			t.Fatalf("status %d err %v: redirects must not be followed", r.Status, r.Err)
+		}
+		req := <-seen
+		if req.Method != "GET" || req.Host != "app.example" || req.URL.RequestURI() != "/status?x=1" || !req.Close {
+			t.Errorf("request = %s %s Host=%s Close=%v", req.Method, req.URL, req.Host, req.Close)
+		}
+		if req.Header.Get("Accept-Encoding") != "" {
+			t.Errorf("Accept-Encoding sent: %q", req.Header.Get("Accept-Encoding"))
+		}
+	}
+	if len(seen) != 0 {
+		t.Errorf("redirect followed")
+	}
+}
+
+func TestBodyCapped(t *testing.T) {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write(make([]byte, 1<<20))
+	}))
+	t.Cleanup(s.Close)
+	r := probe(t, Target{Address: s.Listener.Addr().String()}, 5*time.Second)
+	if r.Err != nil || r.BodyBytes != maxBodyBytes {
+		t.Errorf("BodyBytes=%d err=%v, want %d", r.BodyBytes, r.Err, maxBodyBytes)
+	}
+}
+
+func TestBrokenUpstreams(t *testing.T) {
+	cases := []struct {
+		name    string
+		addr    func(t testing.TB) string
+		timeout time.Duration
+		phase   string
+		explain string
+		check   func(t *testing.T, r Result)
+	}{
+		{"refused", nginxtest.Refusing, time.Second, PhaseConnect, "connection refused: nothing listens on 127.0.0.1:", func(t *testing.T, r Result) {
+			if !errors.Is(r.Err, syscall.ECONNREFUSED) {
+				t.Errorf("err = %v, want ECONNREFUSED", r.Err)
+			}
+		}},
+		{"hang", nginxtest.Hanging, 300 * time.Millisecond, PhaseHeader, "sent no response header within 300ms", func(t *testing.T, r Result) {
+			if r.Timing.Total < 300*time.Millisecond || r.Timing.Total > 3*time.Second {
+				t.Errorf("Total = %s", r.Timing.Total)
+			}
+		}},
+		{"close", nginxtest.ClosingAfterRequest, 2 * time.Second, PhaseHeader, "closed the connection before sending a response", nil},
+		{"reset", nginxtest.Resetting, 2 * time.Second, PhaseHeader, "reset the connection (RST) before sending a response", nil},
+		{"garbage", nginxtest.Garbage, 2 * time.Second, PhaseHeader, `not HTTP: 127.0.0.1:`, func(t *testing.T, r Result) {
+			if !strings.HasPrefix(string(r.Received), "SSH-2.0-") || !strings.Contains(Explain(r), `"SSH-2.0-OpenSSH`) {
+				t.Errorf("Received = %q, Explain = %q", r.Received, Explain(r))
+			}
+		}},
+		{"huge", func(t testing.TB) string { return nginxtest.HugeHeader(t, 64<<10) }, 2 * time.Second, "", "it sent a response header of 64 KiB", func(t *testing.T, r Result) {
+			if r.Status != 200 || r.HeaderBytes < 65536 || r.HeaderBytes > 65536+200 {
+				t.Errorf("Status=%d HeaderBytes=%d", r.Status, r.HeaderBytes)
+			}
+		}},
+		{"too-huge", func(t testing.TB) string { return nginxtest.HugeHeader(t, 2<<20) }, 5 * time.Second, PhaseHeader, "sent a response header of more than 1.0 MiB", func(t *testing.T, r Result) {
+			if r.HeaderBytes < 1<<20 {
+				t.Errorf("HeaderBytes=%d", r.HeaderBytes)
+			}
+		}},
+		{"backend502", func(t testing.TB) string { return nginxtest.Status(t, 502) }, 2 * time.Second, "", "answered 502 Bad Gateway", nil},
+		{"fastcgi", nginxtest.FastCGI, 2 * time.Second, PhaseHeader, "", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := probe(t, Target{Address: tc.addr(t)}, tc.timeout)
+			if r.Phase != tc.phase || (tc.phase == "") != (r.Err == nil) {
+				t.Fatalf("phase=%q err=%v, want phase %q", r.Phase, r.Err, tc.phase)
+			}
+			if got := Explain(r); !strings.Contains(got, tc.explain) {
+				t.Errorf("Explain = %q, want it to contain %q", got, tc.explain)
+			}
+			if tc.check != nil {
+				tc.check(t, r)
+			}
+		})
+	}
+}
+
+func TestUnixSocket(t *testing.T) {
+	path := nginxtest.UnixHealthy(t, 0o666)
+	r := probe(t, Target{Network: "unix", Address: path, Host: "sock.local"}, 2*time.Second)
+	if r.Err != nil || r.Status != 200 || r.Timing.Connect <= 0 {
+		t.Fatalf("status %d err %v timing %+v", r.Status, r.Err, r.Timing)
+	}
+	if !strings.Contains(r.Command, "--unix-socket "+path) || !strings.Contains(r.Command, "'Host: sock.local'") {
+		t.Errorf("Command = %s", r.Command)
+	}
+
+	missing := nginxtest.MissingSocket(t)
+	r = probe(t, Target{Network: "unix", Address: missing}, 2*time.Second)
+	if r.Phase != PhaseConnect || !errors.Is(r.Err, syscall.ENOENT) {
+		t.Fatalf("missing socket: phase %q err %v", r.Phase, r.Err)
+	}
+	if want := "no socket at " + missing; !strings.HasPrefix(Explain(r), want) {
+		t.Errorf("Explain = %q, want prefix %q", Explain(r), want)
+	}
+}
+
+func TestDNSTiming(t *testing.T) {
+	addr := nginxtest.Healthy(t)
+	port := addr[strings.LastIndexByte(addr, ':'):]
+	// /etc/hosts maps localhost to 127.0.0.1, so the lookup stays on this box.
+	r := probe(t, Target{Address: "localhost" + port}, 5*time.Second)
+	if r.Err != nil || r.Status != 200 || r.Timing.DNS <= 0 {
+		t.Fatalf("status %d err %v DNS %s", r.Status, r.Err, r.Timing.DNS)
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	start := time.Now()
+	r := Probe(ctx, Target{Address: nginxtest.Hanging(t)}, 10*time.Second)
+	if time.Since(start) > 3*time.Second || !errors.Is(r.Err, context.Canceled) {
+		t.Fatalf("err %v after %s", r.Err, time.Since(start))
+	}
+	if !strings.Contains(Explain(r), "cancelled during header") {
+		t.Errorf("Explain = %q", Explain(r))
+	}
+}
+
+func BenchmarkProbe(b *testing.B) {
+	target := Target{Address: nginxtest.Healthy(b)}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := Probe(ctx, target, 5*time.Second); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+}
+
+// Phases are decided from the events seen; a failed lookup is "dns" whether it ended
+// with an error or with no usable address.
+func TestPhaseFromEvents(t *testing.T) {
+	now := time.Now()
+	cases := []struct {
+		tr   *tracker
+		tls  bool
+		want string
+	}{
+		{&tracker{dnsStart: now}, false, PhaseDNS},
+		{&tracker{dnsStart: now, dnsDone: now}, false, PhaseDNS},
+		{&tracker{dnsStart: now, dnsDone: now, connStart: now}, false, PhaseConnect},
+		{&tracker{connStart: now}, false, PhaseConnect},
+		{&tracker{connStart: now, connDone: now}, true, PhaseTLS},
+		{&tracker{connStart: now, connDone: now, tlsStart: now, tlsDone: now, tlsErr: errors.New("x")}, true, PhaseTLS},
+		{&tracker{connStart: now, connDone: now}, false, PhaseWrite},
+		{&tracker{connStart: now, connDone: now, received: 5}, false, PhaseHeader},
+		{&tracker{connStart: now, connDone: now, wrote: now}, false, PhaseHeader},
+	}
+	for i, c := range cases {
+		if got := c.tr.phase(c.tls); got != c.want {
+			t.Errorf("case %d: phase = %q, want %q", i, got, c.want)
+		}
+	}
+}
+
+// An upstream on [::1] (what "localhost" may resolve to first) is reached by address.
+func TestIPv6Loopback(t *testing.T) {
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	l, err := net.Listen("tcp6", "[::1]:0")
+	if err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	}
+	s.Listener.Close()
+	s.Listener = l
+	s.Start()
+	t.Cleanup(s.Close)
+	r := probe(t, Target{Address: l.Addr().String()}, 2*time.Second)
+	if r.Err != nil || r.Status != 200 {
+		t.Fatalf("status %d err %v", r.Status, r.Err)
+	}
+}
