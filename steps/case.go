@@ -1,0 +1,134 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ngx502/probes/nginx"
+	"ngx502/probes/service"
+)
+
+// Options are what the admin asked for on the command line.
+type Options struct {
+	Binary   string        // --nginx
+	Conf     string        // --conf
+	Prefix   string        // --prefix
+	ErrorLog []string      // --error-log, replaces the discovered logs
+	Since    time.Duration // --since, default 24h
+	Timeout  time.Duration // per probe, default 5s
+	ProcRoot string        // default /proc; tests point it elsewhere
+	Root     string        // filesystem root for service detection, default /
+}
+
+// Case is what discovery found about this box: the nginx, its config, its
+// logs and the upstreams it talks to. Steps read it; they never change it.
+type Case struct {
+	Opts      Options
+	Install   nginx.Install
+	FindErr   error // nginx itself could not be found
+	Config    *nginx.Config
+	ConfigErr error
+	Endpoints []nginx.Endpoint
+	ErrorLogs []string
+	Since     time.Time
+	Manager   service.Manager
+	Started   time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.Since <= 0 {
+		o.Since = 24 * time.Hour
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.ProcRoot == "" {
+		o.ProcRoot = "/proc"
+	}
+	if o.Root == "" {
+		o.Root = "/"
+	}
+	return o
+}
+
+// Discover finds nginx, parses its config and lists its logs and upstreams.
+// It fails only when there is nothing to inspect at all.
+func Discover(ctx context.Context, o Options) (*Case, error) {
+	o = o.withDefaults()
+	c := &Case{Opts: o, Started: time.Now(), Since: time.Now().Add(-o.Since)}
+	c.Manager = service.DetectManager(o.Root)
+	c.Install, c.FindErr = nginx.Discover(ctx, nginx.DiscoverOptions{
+		Binary: o.Binary, Conf: o.Conf, Prefix: o.Prefix, ProcRoot: o.ProcRoot,
+	})
+	if c.Install.Conf == "" {
+		if c.FindErr != nil {
+			return nil, fmt.Errorf("no nginx found and no --conf given: %w", c.FindErr)
+		}
+		return nil, fmt.Errorf("cannot tell which nginx.conf to read: pass --conf")
+	}
+	lo := nginx.LoadOptions{Prefix: c.prefix(), Globals: c.Install.Globals}
+	c.Config, c.ConfigErr = nginx.Load(ctx, c.Install.Conf, lo)
+	if c.ConfigErr != nil && c.Install.Binary != "" {
+		// Unreadable files: nginx -T (as root) still prints every file.
+		if dump, err := nginx.Dump(ctx, c.Install); err == nil && dump != "" {
+			if cfg, err := nginx.Load(ctx, c.Install.Conf, lo.WithDump(nginx.DumpFiles(dump))); err == nil {
+				c.Config, c.ConfigErr = cfg, nil
+			}
+		}
+	}
+	if c.Config != nil {
+		c.Endpoints = c.Config.Endpoints()
+	}
+	c.ErrorLogs = c.errorLogs()
+	return c, nil
+}
+
+// prefix is nginx's prefix: the master's -p, else the build's --prefix.
+func (c *Case) prefix() string {
+	if c.Install.Prefix != "" {
+		return c.Install.Prefix
+	}
+	return c.Install.Build.Prefix
+}
+
+// errorLogs lists every error log the config names (main, http, server
+// and location level), the flag's list when given, and the compiled-in
+// default when the main level names none.
+func (c *Case) errorLogs() []string {
+	if len(c.Opts.ErrorLog) > 0 {
+		return c.Opts.ErrorLog
+	}
+	if c.Config == nil {
+		if p := nginx.Resolve(c.prefix(), c.Install.Build.ErrorLogPath); p != "" {
+			return []string{p}
+		}
+		return []string{"/var/log/nginx/error.log"}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range append(c.Config.MainErrorLogs(c.Install.Build), c.Config.ErrorLogs...) {
+		if l.Path != "" && !seen[l.Path] {
+			seen[l.Path] = true
+			out = append(out, l.Path)
+		}
+	}
+	return out
+}
+
+// window describes the log window in words: "in the last 24h", or "since
+// 14:02:11" once a restart moved it to the moment of the action.
+func (c *Case) window() string {
+	if d := c.Started.Sub(c.Since); d >= c.Opts.Since-time.Second {
+		return "in the last " + humanDuration(c.Opts.Since)
+	}
+	return "since " + c.Since.Format("15:04:05")
+}
+
+// Version is nginx's version for display, or "nginx ?" when unknown.
+func (c *Case) Version() string {
+	if c.Install.Build.Version == "" {
+		return "nginx ?"
+	}
+	return "nginx " + c.Install.Build.Version
+}

@@ -1,0 +1,175 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"ngx502/probes/nginx"
+)
+
+const checkNginxT = "nginx -t"
+
+// maxRoutes bounds the server → location → upstream map on screen.
+const maxRoutes = 40
+
+// runConfig runs nginx -t, shows the route map and flags the static
+// misconfigurations that turn into 502s.
+func runConfig(ctx context.Context, c *Case) Outcome {
+	o := Outcome{Status: Pass}
+	var test nginx.TestResult
+	if c.Install.Binary != "" {
+		test = nginx.Test(ctx, c.Install)
+		o.add(nginxTestCheck(test))
+		if !test.OK && test.Err == nil {
+			o.Findings = append(o.Findings, testFindings(test)...)
+		}
+	} else {
+		o.add(Check{Name: checkNginxT, Command: "sudo nginx -t", Status: Skipped,
+			Result: "no nginx binary found — pass --nginx /path/to/nginx"})
+	}
+	if c.Config == nil {
+		o.add(Check{Name: "parse " + c.Install.Conf, Command: "sudo nginx -T", Status: Fail,
+			Result: "cannot read the config: " + errText(c.ConfigErr) + " — run with sudo"})
+		o.Summary = "config not readable"
+		return o
+	}
+	o.add(parseCheck(c))
+	for _, pe := range c.Config.Errors {
+		o.add(Check{Name: "parse error", Command: "sudo nginx -t", Status: Warn,
+			Result: fmt.Sprintf("%s: %s", where(pe.Where), pe.Message)})
+	}
+	for i, r := range routeChecks(c.Config) {
+		if i == maxRoutes {
+			o.add(Check{Name: "…", Status: Pass, Result: fmt.Sprintf("%d more routes (see ngx502 report)", len(routeChecks(c.Config))-maxRoutes)})
+			break
+		}
+		o.add(r)
+	}
+	o.Findings = append(o.Findings, staticFindings(c)...)
+	o.Summary = configSummary(c, test)
+	return o
+}
+
+func nginxTestCheck(t nginx.TestResult) Check {
+	ch := Check{Name: checkNginxT, Command: "sudo " + shellLine(t.Argv)}
+	switch {
+	case t.Err != nil:
+		ch.Status, ch.Result = Skipped, "could not run: "+t.Err.Error()
+	case t.OK:
+		ch.Status, ch.Result = Pass, "syntax is ok, test is successful"
+		for _, p := range t.Problems {
+			if p.Level == "warn" {
+				ch.Status, ch.Result = Warn, "ok, with warning: "+p.Message
+				break
+			}
+		}
+	default:
+		ch.Status, ch.Result = Fail, "test failed: "+firstProblem(t)
+	}
+	return ch
+}
+
+func firstProblem(t nginx.TestResult) string {
+	for _, p := range t.Problems {
+		if p.Level == "emerg" || p.Level == "alert" || p.Level == "crit" {
+			return problemText(p)
+		}
+	}
+	if len(t.Problems) > 0 {
+		return problemText(t.Problems[0])
+	}
+	return truncate(strings.TrimSpace(t.Output), 200)
+}
+
+func problemText(p nginx.Problem) string {
+	if p.Where.File != "" {
+		return fmt.Sprintf("[%s] %s (%s)", p.Level, p.Message, where(p.Where))
+	}
+	return fmt.Sprintf("[%s] %s", p.Level, p.Message)
+}
+
+func testFindings(t nginx.TestResult) []Finding {
+	f := Finding{Cause: CauseConfigInvalid, Title: CauseOf(CauseConfigInvalid).Title, Weight: 6,
+		Evidence: []string{"nginx -t: " + firstProblem(t)}}
+	for _, p := range t.Problems {
+		if p.Where.File != "" {
+			f.Where = where(p.Where)
+			f.Fix = fmt.Sprintf("fix %s, then run %s again", where(p.Where), shellLine(t.Argv))
+			break
+		}
+	}
+	return []Finding{f}
+}
+
+func parseCheck(c *Case) Check {
+	locs := 0
+	for _, s := range c.Config.Servers {
+		locs += len(s.Locations)
+	}
+	ch := Check{Name: "parse config", Command: "sudo nginx -T | less", Status: Pass,
+		Result: fmt.Sprintf("%d files · %d servers · %d locations · %d upstream targets",
+			len(c.Config.Files), len(c.Config.Servers), locs, len(c.Endpoints))}
+	if len(c.Config.Errors) > 0 {
+		ch.Status = Warn
+		ch.Result += fmt.Sprintf(" · %d parse errors", len(c.Config.Errors))
+	}
+	return ch
+}
+
+// routeChecks is the map server → location → upstream, one line each.
+func routeChecks(cfg *nginx.Config) []Check {
+	var out []Check
+	for _, s := range cfg.Servers {
+		name := serverName(s)
+		for _, l := range s.Locations {
+			if l.Pass == nil {
+				continue
+			}
+			out = append(out, Check{
+				Name:    name + " " + l.Match,
+				Command: "sudo nginx -T | grep -n " + shellQuote(l.Pass.Directive),
+				Status:  Pass,
+				Result:  fmt.Sprintf("→ %s %s (%s)", l.Pass.Directive, l.Pass.Raw, where(l.Pass.Where)),
+			})
+		}
+	}
+	return out
+}
+
+func serverName(s nginx.Server) string {
+	if len(s.Names) > 0 && s.Names[0] != "" && s.Names[0] != "_" {
+		return s.Names[0]
+	}
+	if len(s.Listen) > 0 {
+		return strings.Fields(s.Listen[0])[0]
+	}
+	return "server"
+}
+
+func configSummary(c *Case, t nginx.TestResult) string {
+	test := "nginx -t not run"
+	switch {
+	case t.Err != nil:
+		test = "nginx -t could not run"
+	case t.OK:
+		test = "nginx -t ok"
+	case len(t.Argv) > 0:
+		test = "nginx -t FAILS"
+	}
+	return fmt.Sprintf("%s · %d servers · %d upstream targets", test, len(c.Config.Servers), len(c.Endpoints))
+}
+
+func where(w nginx.Where) string {
+	if w.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d", w.File, w.Line)
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "unknown error"
+	}
+	return err.Error()
+}

@@ -1,0 +1,134 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"ngx502/probes/errlog"
+)
+
+// runLogs reads every error log in the window and turns each group of
+// upstream errors (peer × kind) into a finding.
+func runLogs(ctx context.Context, c *Case) Outcome {
+	o := Outcome{Status: Pass}
+	sum := errlog.Summarize(ctx, c.ErrorLogs, c.Since, time.Local)
+	readable := 0
+	for _, f := range sum.Files {
+		o.add(fileCheck(f, c.Since))
+		if f.Read {
+			readable++
+		}
+	}
+	if readable == 0 {
+		o.Status = Skipped
+		o.Summary = "no error log could be read" + sudoHint(sum.Files)
+		return o
+	}
+	for _, g := range sum.Groups {
+		if g.Kind == errlog.KindNone {
+			continue
+		}
+		o.Findings = append(o.Findings, groupFinding(g))
+	}
+	o.Summary = logsSummary(sum, c.window())
+	if len(o.Findings) > 0 {
+		o.Status = Worse(o.Status, Fail)
+	}
+	return o
+}
+
+func fileCheck(f errlog.FileStat, since time.Time) Check {
+	ch := Check{Name: "read " + f.Path, Command: "sudo tail -n 200 " + shellQuote(f.Path)}
+	switch {
+	case f.Err != nil && errors.Is(f.Err, fs.ErrPermission):
+		ch.Status, ch.Result = Warn, "permission denied — run ngx502 with sudo to read it"
+	case errors.Is(f.Err, errlog.ErrNotFile):
+		ch.Status, ch.Result = Warn, "not a file nginx writes to disk (stderr/syslog: read it with journalctl -u nginx)"
+	case f.Err != nil && errors.Is(f.Err, fs.ErrNotExist):
+		ch.Status, ch.Result = Warn, "does not exist (nginx has not written it yet, or logs elsewhere)"
+	case f.Err != nil:
+		ch.Status, ch.Result = Warn, "cannot read: "+f.Err.Error()
+	default:
+		ch.Status = Pass
+		ch.Result = fmt.Sprintf("%d entries since %s (%s)", f.Entries, since.Format("01-02 15:04"), humanBytes(f.Size))
+	}
+	return ch
+}
+
+func sudoHint(files []errlog.FileStat) string {
+	for _, f := range files {
+		if errors.Is(f.Err, fs.ErrPermission) {
+			return " — run with sudo"
+		}
+	}
+	return ""
+}
+
+func logsSummary(sum errlog.Summary, window string) string {
+	if sum.Upstream == 0 {
+		return fmt.Sprintf("no upstream errors %s (%d entries read)", window, sum.Entries)
+	}
+	top := sum.Groups[0]
+	return fmt.Sprintf("%d upstream errors %s; most: %d× %s %s",
+		sum.Upstream, window, top.Count, top.Kind, orNginx(top.Peer))
+}
+
+// groupFinding turns a peer × kind group into evidence: the count, the
+// window it spans and a sample line, sanitised for the terminal.
+func groupFinding(g errlog.Group) Finding {
+	cause := CauseID(g.Kind)
+	w := 3
+	if time.Since(g.Last) < time.Hour {
+		w++ // happening now, not yesterday
+	}
+	if g.Count >= 5 {
+		w++
+	}
+	switch cause {
+	case CauseBodyTruncated, CauseOther, CauseConfigInvalid:
+		w = 1 // not a 502 by itself, or history
+	}
+	msg := g.Sample.Message
+	if g.Sample.Errno != 0 {
+		msg += fmt.Sprintf(" (%d: %s)", g.Sample.Errno, g.Sample.ErrText)
+	}
+	if g.Sample.Action != "" {
+		msg += " while " + g.Sample.Action
+	}
+	ev := []string{
+		fmt.Sprintf("log: %d× %s", g.Count, errlog.Sanitize(msg)),
+		fmt.Sprintf("log: first %s · last %s%s", g.First.Format("01-02 15:04:05"), g.Last.Format("01-02 15:04:05"), serversNote(g.Servers)),
+	}
+	if g.Sample.Request != "" {
+		ev = append(ev, "log: e.g. "+errlog.Sanitize(truncate(g.Sample.Request, 120))+statusNote(g.Status))
+	}
+	return Finding{
+		Cause: cause, Title: CauseOf(cause).Title, Subject: g.Peer,
+		Where: orNginx(g.Peer), Evidence: ev, Weight: w,
+	}
+}
+
+func serversNote(servers []string) string {
+	if len(servers) == 0 {
+		return ""
+	}
+	return " · server " + errlog.Sanitize(strings.Join(servers, ", "))
+}
+
+func statusNote(status int) string {
+	if status == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" → %d", status)
+}
+
+func orNginx(peer string) string {
+	if peer == "" {
+		return "nginx"
+	}
+	return peer
+}

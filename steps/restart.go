@@ -1,0 +1,214 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"ngx502/probes/netcheck"
+	"ngx502/probes/nginx"
+	"ngx502/probes/service"
+)
+
+// Action is a change the tool can make on the box, only after the admin
+// confirms the exact command.
+type Action struct {
+	Label   string   `json:"label"`
+	Argv    []string `json:"argv"`
+	Command string   `json:"command"` // Argv shell-quoted, for display only
+	Changes string   `json:"changes"`
+	// Blocked says why the action may not run now (nginx -t fails).
+	Blocked string `json:"blocked,omitempty"`
+	// Gated actions re-run nginx -t right before they execute.
+	Gated bool `json:"gated"`
+}
+
+func actionOf(label string, c service.Command, gated bool) Action {
+	return Action{Label: label, Argv: c.Argv, Command: c.String(), Changes: c.Changes, Gated: gated}
+}
+
+// planRestart proposes what to run: the backend's service when the
+// verdict points at a backend, and an nginx reload, both gated by nginx -t.
+func planRestart(ctx context.Context, c *Case, prior []Outcome) Outcome {
+	o := Outcome{Status: Pass}
+	test := configTest(ctx, c, prior)
+	o.add(test)
+	blocked := ""
+	if test.Status == Fail {
+		blocked = "nginx -t fails: fix the configuration first (step 3)"
+	}
+	v := Decide(prior)
+	a, note, ok := backendAction(c, v)
+	if note.Name != "" {
+		o.add(note)
+	}
+	if ok {
+		a.Blocked = blocked
+		o.Actions = append(o.Actions, a)
+	}
+	if c.Install.Binary != "" {
+		var a Action
+		if c.Install.Master == nil {
+			a = actionOf("start nginx", startNginx(c), true)
+		} else {
+			a = actionOf("reload nginx", service.ReloadNginx(c.Manager, "", c.Install.Binary, c.Install.Conf, c.Install.Prefix, c.Install.Globals), true)
+		}
+		a.Blocked = blocked
+		o.Actions = append(o.Actions, a)
+	}
+	switch {
+	case blocked != "":
+		o.Summary = "restart refused: " + blocked
+	case len(o.Actions) == 0:
+		o.Summary = "nothing to restart: nginx was not found"
+		o.Status = Skipped
+	case v.Cause == CauseHealthy:
+		o.Summary = "no restart needed; actions available on request"
+	default:
+		o.Summary = "proposed: " + o.Actions[0].Command
+	}
+	return o
+}
+
+// configTest reuses step 3's nginx -t when it ran, else runs it now.
+func configTest(ctx context.Context, c *Case, prior []Outcome) Check {
+	for _, p := range prior {
+		if p.Step != Config {
+			continue
+		}
+		for _, ch := range p.Checks {
+			if ch.Name == checkNginxT {
+				return ch
+			}
+		}
+	}
+	return nginxTestCheck(nginx.Test(ctx, c.Install))
+}
+
+// backendAction restarts the service that owns (or, by its own unit file,
+// should own) the upstream the verdict blames.
+func backendAction(c *Case, v Verdict) (Action, Check, bool) {
+	switch v.Cause {
+	case CauseRefused, CauseSocketMissing, CauseTimeout, CauseClosed, CauseReset, CauseInvalid, CauseNoLive, CauseFastCGI, CauseBusy:
+	default:
+		return Action{}, Check{}, false
+	}
+	note := Check{Name: "service for " + v.Subject, Command: "systemctl list-units --type=service | grep -i app; sudo ss -ltnpx", Status: Warn}
+	unit, why := ownerUnit(c, v.Subject)
+	if unit == "" {
+		note.Result = "no process or unit file names " + v.Subject + ": start the application that should serve it by hand"
+		return Action{}, note, false
+	}
+	cmd, ok := service.RestartService(c.Manager, unit)
+	if !ok {
+		note.Result = why + "; no service manager answers here (" + string(c.Manager) + "): start it by hand"
+		return Action{}, note, false
+	}
+	note.Status, note.Result = Pass, why
+	a := actionOf("restart "+unit, cmd, true)
+	a.Changes = why + "; " + a.Changes
+	return a, note, true
+}
+
+// ownerUnit finds the unit of the process listening on subject, else the
+// unit whose own configuration names that port or socket.
+func ownerUnit(c *Case, subject string) (unit, why string) {
+	path, isUnix := strings.CutPrefix(subject, "unix:")
+	ap, apErr := netip.ParseAddrPort(subject)
+	if table, err := netcheck.ReadTable(c.Opts.ProcRoot); err == nil {
+		var ls []netcheck.Listener
+		switch {
+		case isUnix:
+			ls = table.ForUnix(path)
+		case apErr == nil:
+			ls = table.ForTCP(ap)
+		}
+		for _, l := range ls {
+			if l.Unit != "" {
+				return l.Unit, fmt.Sprintf("%s (pid %d) listens on %s", l.Unit, l.PID, subject)
+			}
+		}
+	}
+	port := ""
+	if apErr == nil {
+		port = strconv.Itoa(int(ap.Port()))
+	}
+	if !isUnix {
+		path = ""
+	}
+	for _, cand := range service.Candidates(c.Opts.Root, port, path) {
+		return cand.Unit, fmt.Sprintf("%s should serve %s (%s:%d: %s)", cand.Unit, subject, cand.File, cand.Line, cand.Text)
+	}
+	return "", ""
+}
+
+func startNginx(c *Case) service.Command {
+	if cmd, ok := service.StartService(c.Manager, "nginx.service"); ok && c.Manager != service.None {
+		return cmd
+	}
+	argv := []string{c.Install.Binary, "-c", c.Install.Conf}
+	if c.Install.Prefix != "" {
+		argv = append(argv, "-p", c.Install.Prefix)
+	}
+	return service.Command{Argv: argv, Why: "nginx is not running", Changes: "starts nginx"}
+}
+
+// Execution is what happened when an action ran.
+type Execution struct {
+	Action   Action
+	Started  time.Time // when the command ran; later log lines are "after"
+	Gate     Check     // nginx -t right before
+	Ran      bool
+	Output   string
+	ExitCode int
+	Err      error
+	After    Outcome // step 2 again, to show whether the 502 is gone
+	Fixed    bool
+	Summary  string
+}
+
+// Execute runs a confirmed action: nginx -t first (a failing test refuses
+// it), then the argv, then step 2 again.
+func Execute(ctx context.Context, c *Case, a Action) Execution {
+	ex := Execution{Action: a}
+	if a.Gated {
+		ex.Gate = nginxTestCheck(nginx.Test(ctx, c.Install))
+		if ex.Gate.Status == Fail {
+			ex.Summary = "not run: nginx -t fails now — " + ex.Gate.Result
+			return ex
+		}
+	}
+	ex.Started = time.Now()
+	res := service.Run(ctx, service.Command{Argv: a.Argv}, 60*time.Second)
+	ex.Ran, ex.Output, ex.ExitCode, ex.Err = true, res.Output, res.ExitCode, res.Err
+	if res.Err != nil || res.ExitCode != 0 {
+		ex.Summary = fmt.Sprintf("%s failed (exit %d): %s", a.Command, res.ExitCode, firstLine(res.Output, res.Err))
+		return ex
+	}
+	// Workers need a moment to pick up a reload or a backend to bind.
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Second):
+	}
+	ex.After = RunStep(ctx, c, Upstream, nil)
+	ex.Fixed = ex.After.Status != Fail
+	if ex.Fixed {
+		ex.Summary = "done; re-probe: " + ex.After.Summary + " — the 502 is gone"
+	} else {
+		ex.Summary = "done, but the 502 is still there: " + ex.After.Summary
+	}
+	return ex
+}
+
+func firstLine(out string, err error) string {
+	if s := strings.TrimSpace(out); s != "" {
+		return strings.SplitN(s, "\n", 2)[0]
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return "no output"
+}

@@ -1,0 +1,109 @@
+package steps_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"ngx502/probes/nginxtest"
+	"ngx502/steps"
+)
+
+// The admin fixed the upstream address in the config but never reloaded:
+// nginx still answers 502. Step 5 proposes the reload, runs it after
+// nginx -t passes, and the re-probe through nginx proves the 502 is gone.
+func TestE2EReloadFixes502(t *testing.T) {
+	t.Parallel()
+	n := nginxtest.Start(t, nginxtest.Options{HTTP: site("proxy_pass http://"+nginxtest.Refusing(t), "")})
+	if status, _, err := n.Get("/"); err != nil || status != 502 {
+		t.Fatalf("before: status %d, err %v; want 502", status, err)
+	}
+	conf, err := os.ReadFile(n.Conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	healthy := nginxtest.Healthy(t)
+	fixed := strings.Replace(string(conf), "proxy_pass http://127.0.0.1:", "proxy_pass http://"+healthy+"; #", 1)
+	if err := os.WriteFile(n.Conf, []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	kase, err := steps.Discover(ctx, steps.Options{Binary: n.Binary, Conf: n.Conf, Prefix: n.Prefix, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := steps.RunAll(ctx, kase)
+	up, _ := rep.Outcome(steps.Upstream)
+	if up.Status != steps.Fail {
+		t.Fatalf("upstream step %s (%s): nginx still answers 502 and the step must say so", up.Status, up.Summary)
+	}
+	plan, _ := rep.Outcome(steps.Restart)
+	reload := findAction(t, plan, "reload nginx")
+	if reload.Blocked != "" || !reload.Gated {
+		t.Fatalf("reload action %+v: want gated and not blocked", reload)
+	}
+	ex := steps.Execute(ctx, kase, reload)
+	if !ex.Ran || ex.ExitCode != 0 {
+		t.Fatalf("reload did not run: %+v", ex)
+	}
+	if !ex.Fixed {
+		t.Fatalf("after reload the 502 should be gone: %s\n%+v", ex.Summary, ex.After.Checks)
+	}
+	if status, _, err := n.Get("/"); err != nil || status != 200 {
+		t.Fatalf("after: status %d, err %v; want 200", status, err)
+	}
+}
+
+// A broken config blocks the reload in the plan and again at execution,
+// and nginx keeps running untouched.
+func TestE2EReloadRefusedWhenConfigBroken(t *testing.T) {
+	t.Parallel()
+	n := nginxtest.Start(t, nginxtest.Options{HTTP: site("proxy_pass http://"+nginxtest.Healthy(t), "")})
+	conf, err := os.ReadFile(n.Conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(conf), "server_name shop.test;", "server_name shop.test;\n    no_such_directive on;", 1)
+	if err := os.WriteFile(n.Conf, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	kase, err := steps.Discover(ctx, steps.Options{Binary: n.Binary, Conf: n.Conf, Prefix: n.Prefix, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := steps.RunAll(ctx, kase)
+	assertVerdict(t, rep, steps.CauseConfigInvalid)
+	plan, _ := rep.Outcome(steps.Restart)
+	reload := findAction(t, plan, "reload nginx")
+	if reload.Blocked == "" {
+		t.Fatalf("reload must be blocked while nginx -t fails: %+v", reload)
+	}
+	ex := steps.Execute(ctx, kase, reload)
+	if ex.Ran {
+		t.Fatalf("Execute ran a reload although nginx -t fails: %+v", ex)
+	}
+	if err := syscall.Kill(n.PID, 0); err != nil {
+		t.Fatalf("nginx master %d is gone: %v", n.PID, err)
+	}
+	if !strings.Contains(ex.Gate.Result, "no_such_directive") {
+		t.Errorf("gate result %q does not name the bad directive", ex.Gate.Result)
+	}
+}
+
+func findAction(t *testing.T, o steps.Outcome, label string) steps.Action {
+	t.Helper()
+	for _, a := range o.Actions {
+		if a.Label == label {
+			return a
+		}
+	}
+	t.Fatalf("restart plan has no %q action: %+v (summary %s)", label, o.Actions, o.Summary)
+	return steps.Action{}
+}

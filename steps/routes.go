@@ -1,0 +1,169 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"ngx502/probes/httpprobe"
+	"ngx502/probes/nginx"
+)
+
+// maxViaNginx bounds the requests sent through nginx itself.
+const maxViaNginx = 8
+
+// routeLocations returns the locations whose *_pass leads to ep.
+func routeLocations(cfg *nginx.Config, ep nginx.Endpoint) []routed {
+	if cfg == nil {
+		return nil
+	}
+	at := map[nginx.Where]bool{}
+	for _, r := range ep.Routes {
+		at[r.Where] = true
+	}
+	var out []routed
+	for _, s := range cfg.Servers {
+		for _, l := range s.Locations {
+			if l.Pass != nil && at[l.Where] {
+				out = append(out, routed{server: s, loc: l})
+			}
+		}
+	}
+	return out
+}
+
+type routed struct {
+	server nginx.Server
+	loc    nginx.Location
+}
+
+// headerLimit is the smallest effective *_buffer_size of the locations
+// that use ep: a response header larger than it is a 502.
+func headerLimit(c *Case, ep nginx.Endpoint) int {
+	name := "proxy_buffer_size"
+	switch ep.Protocol {
+	case "fastcgi", "uwsgi", "scgi", "grpc":
+		name = ep.Protocol + "_buffer_size"
+	case "grpcs":
+		name = "grpc_buffer_size"
+	}
+	limit := 0
+	for _, r := range routeLocations(c.Config, ep) {
+		if d, ok := r.loc.Settings[name]; ok && len(d.Args) > 0 {
+			if n, err := parseSize(d.Args[0]); err == nil && (limit == 0 || n < limit) {
+				limit = n
+			}
+		}
+	}
+	if limit == 0 {
+		limit = os.Getpagesize() // nginx's default: one memory page
+	}
+	return limit
+}
+
+// parseSize reads nginx sizes: "4096", "4k", "8K", "1m".
+func parseSize(s string) (int, error) {
+	if s == "" {
+		return 0, fmt.Errorf("empty size")
+	}
+	orig, mult := s, 1
+	switch strings.ToLower(s[len(s)-1:]) {
+	case "k":
+		mult, s = 1<<10, s[:len(s)-1]
+	case "m":
+		mult, s = 1<<20, s[:len(s)-1]
+	case "g":
+		mult, s = 1<<30, s[:len(s)-1]
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("size %q: %w", orig, err)
+	}
+	return n * mult, nil
+}
+
+// throughNginx requests each location that uses the endpoints from nginx
+// itself, which is the only way to see the 502 the user sees.
+func throughNginx(ctx context.Context, c *Case, eps []nginx.Endpoint) []Check {
+	var out []Check
+	seen := map[string]bool{}
+	for _, ep := range eps {
+		for _, r := range routeLocations(c.Config, ep) {
+			if len(out) == maxViaNginx {
+				return out
+			}
+			addr, scheme, ok := listenTarget(r.server)
+			path, pok := locationPath(r.loc.Match)
+			if !ok || !pok || seen[addr+path] {
+				continue
+			}
+			seen[addr+path] = true
+			out = append(out, viaNginx(ctx, c, r, addr, scheme, path))
+		}
+	}
+	return out
+}
+
+func viaNginx(ctx context.Context, c *Case, r routed, addr, scheme, path string) Check {
+	host := serverName(r.server)
+	res := httpprobe.Probe(ctx, httpprobe.Target{Network: "tcp", Address: addr, Scheme: scheme,
+		Host: host, Path: path, Insecure: true}, c.Opts.Timeout)
+	ch := Check{Name: "via nginx " + host + path, Command: res.Command, Status: Pass}
+	switch {
+	case res.Err != nil:
+		ch.Status, ch.Result = Warn, "nginx itself does not answer: "+httpprobe.Explain(res)
+	case res.Status == 502 || res.Status == 504:
+		ch.Status, ch.Result = Fail, fmt.Sprintf("nginx answers %d for %s (server %s)", res.Status, path, host)
+	default:
+		ch.Result = fmt.Sprintf("nginx answers %d in %s", res.Status, ms(res.Timing.Total))
+	}
+	return ch
+}
+
+// listenTarget turns a server's first listen into an address this box can
+// reach: wildcard addresses become loopback.
+func listenTarget(s nginx.Server) (addr, scheme string, ok bool) {
+	if len(s.Listen) == 0 {
+		return "127.0.0.1:80", "http", true
+	}
+	f := strings.Fields(s.Listen[0])
+	scheme = "http"
+	for _, p := range f[1:] {
+		if p == "ssl" {
+			scheme = "https"
+		}
+	}
+	a := f[0]
+	if strings.HasPrefix(a, "unix:") {
+		return "", "", false
+	}
+	if _, err := strconv.Atoi(a); err == nil {
+		return "127.0.0.1:" + a, scheme, true
+	}
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return net.JoinHostPort(a, "80"), scheme, true // "listen 127.0.0.1;"
+	}
+	switch host {
+	case "", "*", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return net.JoinHostPort(host, port), scheme, true
+}
+
+// locationPath is a URI that this location matches, when one is plain.
+func locationPath(match string) (string, bool) {
+	f := strings.Fields(match)
+	switch {
+	case len(f) == 1 && strings.HasPrefix(f[0], "/"):
+		return f[0], true
+	case len(f) == 2 && (f[0] == "=" || f[0] == "^~"):
+		return f[1], true
+	}
+	return "", false
+}

@@ -1,0 +1,254 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sort"
+	"sync"
+	"syscall"
+
+	"ngx502/probes/fastcgi"
+	"ngx502/probes/httpprobe"
+	"ngx502/probes/netcheck"
+	"ngx502/probes/nginx"
+)
+
+// maxParallel bounds how many upstreams are probed at once.
+const maxParallel = 8
+
+// runUpstream asks every upstream directly, the way nginx would, then asks
+// nginx itself for the locations that use them.
+func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
+	o := Outcome{Status: Pass}
+	if len(c.Endpoints) == 0 {
+		o.Status = Skipped
+		o.Summary = "the config names no upstream (no proxy_pass/fastcgi_pass/… found)"
+		return o
+	}
+	eps := failingFirst(c.Endpoints, prior)
+	checks := make([]Check, len(eps))
+	finds := make([]*Finding, len(eps))
+	sem := make(chan struct{}, maxParallel)
+	var wg sync.WaitGroup
+	for i, ep := range eps {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			checks[i], finds[i] = probeEndpoint(ctx, c, ep)
+		})
+	}
+	wg.Wait()
+	failed := 0
+	for i := range eps {
+		o.add(checks[i])
+		if finds[i] != nil {
+			o.Findings = append(o.Findings, *finds[i])
+			failed++
+		}
+	}
+	via := throughNginx(ctx, c, eps)
+	bad := 0
+	for _, ch := range via {
+		o.add(ch)
+		if ch.Status == Fail {
+			bad++
+		}
+	}
+	o.Summary = fmt.Sprintf("%d of %d upstreams answer", len(eps)-failed, len(eps))
+	if failed > 0 {
+		o.Summary = fmt.Sprintf("%d of %d upstreams fail: %s", failed, len(eps), firstFailure(finds))
+	}
+	switch {
+	case bad > 0 && failed == 0:
+		// The config on disk is fine but the running nginx is not: it
+		// still uses an older config, or the failure comes and goes.
+		o.Summary += fmt.Sprintf(", yet nginx answers 502/504 on %d of %d locations (running an older config? reload)", bad, len(via))
+	case bad > 0:
+		o.Summary += fmt.Sprintf("; nginx answers 502/504 on %d of %d locations", bad, len(via))
+	}
+	return o
+}
+
+// failingFirst orders endpoints so the ones the log blames are probed first.
+func failingFirst(eps []nginx.Endpoint, prior []Outcome) []nginx.Endpoint {
+	blamed := map[string]bool{}
+	for _, p := range prior {
+		for _, f := range p.Findings {
+			blamed[f.Subject] = true
+		}
+	}
+	out := append([]nginx.Endpoint(nil), eps...)
+	sort.SliceStable(out, func(i, j int) bool { return blamed[subjectOf(out[i])] && !blamed[subjectOf(out[j])] })
+	return out
+}
+
+// subjectOf names an endpoint the way nginx's error log names the peer.
+func subjectOf(ep nginx.Endpoint) string {
+	if ep.Network == "unix" {
+		return "unix:" + ep.Address
+	}
+	return ep.Address
+}
+
+func probeEndpoint(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
+	switch ep.Protocol {
+	case "http", "https":
+		return probeHTTP(ctx, c, ep)
+	case "fastcgi":
+		return probeFastCGI(ctx, c, ep)
+	}
+	// uwsgi, scgi, grpc: the connection itself is what this version checks.
+	d := netcheck.Connect(ctx, ep.Network, ep.Address, c.Opts.Timeout)
+	ch := Check{Name: ep.Protocol + " " + subjectOf(ep), Command: connectCommand(ep), Status: Pass,
+		Result: "accepts connections in " + ms(d.Took) + " (" + ep.Protocol + " protocol not spoken by this probe)"}
+	if d.Err != nil {
+		ch.Status, ch.Result = Fail, "connect: "+d.Err.Error()
+		return ch, errnoFinding(ep, d.Err, "probe: connect: "+d.Err.Error())
+	}
+	return ch, nil
+}
+
+func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
+	r := httpprobe.Probe(ctx, httpprobe.Target{
+		Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol,
+		Host: hostHeader(ep), Path: "/",
+	}, c.Opts.Timeout)
+	t := r.Timing
+	timing := fmt.Sprintf("dns %s · connect %s · tls %s · first byte %s", ms(t.DNS), ms(t.Connect), ms(t.TLS), ms(t.FirstByte))
+	ch := Check{Name: "GET " + ep.Protocol + "://" + subjectOf(ep) + "/", Command: r.Command, Status: Pass}
+	limit := headerLimit(c, ep)
+	switch {
+	case r.Err != nil:
+		ch.Status = Fail
+		ch.Result = fmt.Sprintf("%s failed: %s · %s", r.Phase, httpprobe.Explain(r), timing)
+		return ch, probeFinding(ep, r, ch.Result)
+	case r.HeaderBytes > limit:
+		ch.Status = Fail
+		ch.Result = fmt.Sprintf("%d, but the header is %s — more than nginx's %s buffer · %s", r.Status, humanBytes(int64(r.HeaderBytes)), humanBytes(int64(limit)), timing)
+		return ch, &Finding{Cause: CauseHeaderTooBig, Title: CauseOf(CauseHeaderTooBig).Title, Subject: subjectOf(ep),
+			Where: where(ep.Where), Weight: 3, Evidence: []string{"probe: " + ch.Result},
+			Fix: fmt.Sprintf("set proxy_buffer_size %dk; (and proxy_buffers 8 %dk; proxy_busy_buffers_size %dk;) in the location, or make the backend send smaller headers",
+				roundK(r.HeaderBytes), roundK(r.HeaderBytes), 2*roundK(r.HeaderBytes))}
+	case r.Status >= 500:
+		ch.Status = Warn
+		ch.Result = fmt.Sprintf("%d from the backend itself · %s", r.Status, timing)
+		return ch, &Finding{Cause: CauseUpstreamStatus, Title: CauseOf(CauseUpstreamStatus).Title, Subject: subjectOf(ep),
+			Where: where(ep.Where), Weight: 2, Evidence: []string{"probe: backend answers " + fmt.Sprint(r.Status)}}
+	}
+	ch.Result = fmt.Sprintf("%d in %s · %s", r.Status, ms(t.Total), timing)
+	return ch, nil
+}
+
+// probeFinding maps where and how the request failed to a cause.
+func probeFinding(ep nginx.Endpoint, r httpprobe.Result, evidence string) *Finding {
+	if r.Phase == "connect" || r.Phase == "dns" {
+		if f := errnoFinding(ep, r.Err, "probe: "+evidence); f != nil {
+			return f
+		}
+	}
+	cause := CauseInvalid
+	var ne net.Error
+	switch {
+	case r.Phase == "dns":
+		cause = CauseResolver
+	case r.Phase == "tls":
+		cause = CauseTLS
+	case errors.Is(r.Err, context.DeadlineExceeded) || errors.As(r.Err, &ne) && ne.Timeout():
+		cause = CauseTimeout
+	case errors.Is(r.Err, syscall.ECONNRESET):
+		cause = CauseReset
+	case errors.Is(r.Err, io.EOF) || errors.Is(r.Err, io.ErrUnexpectedEOF):
+		cause = CauseClosed
+	}
+	return &Finding{Cause: cause, Title: CauseOf(cause).Title, Subject: subjectOf(ep), Where: where(ep.Where),
+		Weight: 3, Evidence: []string{"probe: " + evidence}}
+}
+
+// errnoFinding classifies a failed connect by its errno, as nginx logs it.
+func errnoFinding(ep nginx.Endpoint, err error, evidence string) *Finding {
+	cause := CauseID("")
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		cause = CauseSocketMissing
+	case errors.Is(err, syscall.EACCES) && ep.Network == "unix":
+		cause = CauseSocketPerm
+	case errors.Is(err, syscall.EACCES):
+		cause = CauseSELinux
+	case errors.Is(err, syscall.ECONNREFUSED):
+		cause = CauseRefused
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		cause = CauseUnreachable
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+		cause = CauseTimeout
+	}
+	if cause == "" {
+		return nil
+	}
+	return &Finding{Cause: cause, Title: CauseOf(cause).Title, Subject: subjectOf(ep), Where: where(ep.Where),
+		Weight: 3, Evidence: []string{evidence}}
+}
+
+func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
+	// A script that does not exist: php-fpm answers "Primary script
+	// unknown" (404), which proves it is alive without running any code.
+	r := fastcgi.Probe(ctx, fastcgi.Request{Network: ep.Network, Address: ep.Address,
+		ScriptFilename: "/nonexistent/ngx502-probe.php", RequestURI: "/ngx502-probe.php"}, c.Opts.Timeout)
+	ch := Check{Name: "FastCGI " + subjectOf(ep), Command: fastcgiCommand(ep), Status: Pass}
+	if r.Err != nil {
+		ch.Status = Fail
+		ch.Result = fmt.Sprintf("%s failed: %v · connect %s", r.Phase, r.Err, ms(r.Timing.Connect))
+		if f := errnoFinding(ep, r.Err, "probe: "+ch.Result); f != nil {
+			return ch, f
+		}
+		return ch, &Finding{Cause: CauseFastCGI, Title: CauseOf(CauseFastCGI).Title, Subject: subjectOf(ep),
+			Where: where(ep.Where), Weight: 3, Evidence: []string{"probe: " + ch.Result}}
+	}
+	ch.Result = fmt.Sprintf("FastCGI answers: status %d in %s (connect %s · first byte %s)", r.Status, ms(r.Timing.Total), ms(r.Timing.Connect), ms(r.Timing.FirstByte))
+	if r.Stderr != "" {
+		ch.Result += " · stderr: " + truncate(r.Stderr, 60)
+	}
+	return ch, nil
+}
+
+func hostHeader(ep nginx.Endpoint) string {
+	if ep.Group != "" {
+		return ep.Group // nginx sends $proxy_host: the group name
+	}
+	if ep.Host != "" {
+		return ep.Host
+	}
+	return "localhost"
+}
+
+func connectCommand(ep nginx.Endpoint) string {
+	if ep.Network == "unix" {
+		return "sudo -u www-data socat -u OPEN:/dev/null UNIX-CONNECT:" + shellQuote(ep.Address)
+	}
+	return "nc -zv -w 5 " + shellQuote(ep.Host) + " " + fmt.Sprint(ep.Port)
+}
+
+func fastcgiCommand(ep nginx.Endpoint) string {
+	return "SCRIPT_FILENAME=/nonexistent.php REQUEST_METHOD=GET cgi-fcgi -bind -connect " + shellQuote(ep.Address)
+}
+
+func firstFailure(finds []*Finding) string {
+	for _, f := range finds {
+		if f != nil {
+			return string(f.Cause) + " " + f.Subject
+		}
+	}
+	return ""
+}
+
+func roundK(n int) int {
+	k := (n + 1023) / 1024
+	p := 4
+	for p < k+4 {
+		p *= 2
+	}
+	return p
+}

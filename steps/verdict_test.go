@@ -1,0 +1,97 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+
+	"ngx502/probes/nginx"
+)
+
+func TestDecideMergesEvidenceAcrossSteps(t *testing.T) {
+	outs := []Outcome{
+		{Step: Logs, Status: Fail, Findings: []Finding{
+			{Cause: CauseRefused, Subject: "127.0.0.1:8080", Weight: 4, Evidence: []string{"log: 37× connect() failed (111: Connection refused)"}},
+			{Cause: CauseNoLive, Subject: "app", Weight: 3, Evidence: []string{"log: 2× no live upstreams"}},
+		}},
+		{Step: Upstream, Status: Fail, Findings: []Finding{
+			{Cause: CauseRefused, Subject: "127.0.0.1:8080", Weight: 3, Evidence: []string{"probe: connection refused"}},
+		}},
+		{Step: Network, Status: Fail, Findings: []Finding{
+			{Cause: CauseRefused, Subject: "127.0.0.1:8080", Weight: 2, Evidence: []string{"network: nothing listens on 127.0.0.1:8080"},
+				Fix: "start the service that should listen on 127.0.0.1:8080"},
+		}},
+	}
+	v := Decide(outs)
+	if v.Cause != CauseRefused || v.Subject != "127.0.0.1:8080" {
+		t.Fatalf("verdict %s %s, want upstream-refused 127.0.0.1:8080", v.Cause, v.Subject)
+	}
+	if len(v.Evidence) != 3 {
+		t.Errorf("evidence %v: want the three steps' lines", v.Evidence)
+	}
+	if v.Fix != "start the service that should listen on 127.0.0.1:8080" {
+		t.Errorf("fix %q: want the network step's concrete fix", v.Fix)
+	}
+	if len(v.Others) != 1 || v.Others[0].Cause != CauseNoLive {
+		t.Errorf("others %+v: want no-live-upstreams as runner-up", v.Others)
+	}
+}
+
+func TestDecideHealthyNeedsEvidence(t *testing.T) {
+	quiet := []Outcome{
+		{Step: Logs, Status: Pass, Summary: "no upstream errors in the last 24h"},
+		{Step: Upstream, Status: Pass, Summary: "1 of 1 upstreams answer"},
+		{Step: Config, Status: Pass, Findings: []Finding{{Cause: CauseLocalhostIPv6, Weight: 1}}},
+	}
+	if v := Decide(quiet); v.Cause != CauseHealthy || len(v.Evidence) == 0 {
+		t.Errorf("quiet box: verdict %s evidence %v, want healthy with the steps' summaries", v.Cause, v.Evidence)
+	}
+	blind := []Outcome{{Step: Logs, Status: Skipped}, {Step: Upstream, Status: Skipped}}
+	if v := Decide(blind); v.Cause != CauseUnknown {
+		t.Errorf("nothing could be read: verdict %s, want unknown (not a healthy claim)", v.Cause)
+	}
+}
+
+func TestShellLineQuotes(t *testing.T) {
+	got := shellLine([]string{"/usr/sbin/nginx", "-t", "-g", "daemon off; pid /tmp/x it's.pid;"})
+	want := `/usr/sbin/nginx -t -g 'daemon off; pid /tmp/x it'\''s.pid;'`
+	if got != want {
+		t.Errorf("shellLine = %s, want %s", got, want)
+	}
+}
+
+func TestListenTarget(t *testing.T) {
+	for _, c := range []struct{ listen, addr, scheme string }{
+		{"80", "127.0.0.1:80", "http"},
+		{"443 ssl http2", "127.0.0.1:443", "https"},
+		{"[::]:8080 default_server", "[::1]:8080", "http"},
+		{"0.0.0.0:81", "127.0.0.1:81", "http"},
+		{"10.0.0.5:8080", "10.0.0.5:8080", "http"},
+	} {
+		addr, scheme, ok := listenTarget(serverWithListen(c.listen))
+		if !ok || addr != c.addr || scheme != c.scheme {
+			t.Errorf("listen %q → %s %s %v, want %s %s", c.listen, addr, scheme, ok, c.addr, c.scheme)
+		}
+	}
+	if _, _, ok := listenTarget(serverWithListen("unix:/run/nginx.sock")); ok {
+		t.Error("a unix listen cannot be requested over TCP")
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int{"4096": 4096, "4k": 4096, "8K": 8192, "1m": 1 << 20} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	if _, err := parseSize("big"); err == nil || !strings.Contains(err.Error(), "big") {
+		t.Errorf("parseSize(big) error %v", err)
+	}
+}
+
+func TestVersionBefore(t *testing.T) {
+	if !versionBefore("1.22.1", 1, 29, 7) || versionBefore("1.29.7", 1, 29, 7) || versionBefore("1.30.0", 1, 29, 7) {
+		t.Error("versionBefore compares wrongly")
+	}
+}
+
+func serverWithListen(l string) nginx.Server { return nginx.Server{Listen: []string{l}} }
