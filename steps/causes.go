@@ -31,6 +31,7 @@ const (
 	CauseBodyTruncated  CauseID = "body-truncated"
 	CauseUpstreamStatus CauseID = "upstream-status"
 	CauseBusy           CauseID = "upstream-busy"
+	CauseConfigStale    CauseID = "config-not-loaded"
 	CauseOther          CauseID = "other-upstream"
 	CauseUnknown        CauseID = "unknown"
 )
@@ -118,6 +119,9 @@ func causeCatalogue() map[CauseID]Cause {
 		{CauseBusy, "the upstream's accept queue is full",
 			"connect() to a unix socket failed with EAGAIN: the backend accepts no more connections (php-fpm at pm.max_children, small listen backlog).",
 			"raise pm.max_children (or the backend's worker count) and listen.backlog; find what keeps the workers busy"},
+		{CauseConfigStale, "nginx runs an older config than the one on disk",
+			"The config files changed after nginx last loaded them: the running nginx still uses the old addresses.",
+			"reload nginx (after nginx -t passes)"},
 		{CauseOther, "other upstream errors", "nginx logged upstream errors of a rarer kind.", "read the sample lines"},
 		{CauseUnknown, "could not determine the cause", "Not enough evidence could be gathered.", "run with sudo so every check can run"},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"ngx502/probes/nginx"
 )
@@ -45,6 +46,12 @@ func runConfig(ctx context.Context, c *Case) Outcome {
 			break
 		}
 		o.add(r)
+	}
+	if ch, f, ok := staleCheck(c); ok {
+		o.add(ch)
+		if f != nil {
+			o.Findings = append(o.Findings, *f)
+		}
 	}
 	o.Findings = append(o.Findings, staticFindings(c)...)
 	o.Summary = configSummary(c, test)
@@ -172,4 +179,32 @@ func errText(err error) string {
 		return "unknown error"
 	}
 	return err.Error()
+}
+
+// staleSlack absorbs the one-second precision of the kernel's boot time,
+// so an edit right before a reload is not taken for one after it.
+const staleSlack = time.Second
+
+// staleCheck compares the config files with the moment the running nginx
+// loaded them: files changed since mean the 502 may come from the old one.
+func staleCheck(c *Case) (Check, *Finding, bool) {
+	if c.Install.Master == nil {
+		return Check{}, nil, false
+	}
+	ch := Check{Name: "loaded config", Command: "ps -o lstart= --ppid " + fmt.Sprint(c.Install.Master.PID) + "; ls -l --time-style=full-iso " + shellQuote(c.Install.Conf), Status: Pass}
+	at, err := nginx.LoadedAt(c.Opts.ProcRoot, c.Install.Master.PID)
+	if err != nil {
+		ch.Status, ch.Result = Skipped, "cannot tell when nginx loaded its config: "+err.Error()
+		return ch, nil, true
+	}
+	changed := c.Config.ChangedSince(at.Add(staleSlack))
+	if len(changed) == 0 {
+		ch.Result = "the running nginx (pid " + fmt.Sprint(c.Install.Master.PID) + ") loaded these files at " + at.Format("01-02 15:04:05") + "; none changed since"
+		return ch, nil, true
+	}
+	ch.Status = Warn
+	ch.Result = fmt.Sprintf("%d file(s) changed after nginx loaded its config at %s: %s", len(changed), at.Format("01-02 15:04:05"), strings.Join(changed, ", "))
+	return ch, &Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Where: changed[0], Weight: 2,
+		Evidence: []string{"config: " + ch.Result},
+		Fix:      "reload nginx so it uses the files on disk (step 5 runs nginx -t first)"}, true
 }

@@ -51,7 +51,7 @@ func humanBytes(n int64) string {
 
 func humanDuration(d time.Duration) string {
 	switch {
-	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+	case d >= 72*time.Hour && d%(24*time.Hour) == 0:
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	case d >= time.Hour && d%time.Hour == 0:
 		return fmt.Sprintf("%dh", d/time.Hour)

@@ -74,7 +74,7 @@ func tcpChecks(ctx context.Context, c *Case, o *Outcome, t netcheck.Table, ep ng
 			o.add(ch)
 			continue
 		}
-		ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", d.Err, ownerText(owners, t.Partial))
+		ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), ownerText(owners, t.Partial))
 		o.add(ch)
 		if f := errnoFinding(nginx.Endpoint{Network: "tcp", Address: ap.String(), Where: ep.Where}, d.Err, "network: connect "+ap.String()+": "+errnoText(d)); f != nil {
 			if f.Cause == CauseRefused && len(owners) == 0 {

@@ -50,27 +50,50 @@ func planRestart(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		o.Actions = append(o.Actions, a)
 	}
 	if c.Install.Binary != "" {
-		var a Action
+		var r Action
 		if c.Install.Master == nil {
-			a = actionOf("start nginx", startNginx(c), true)
+			r = actionOf("start nginx", startNginx(c), true)
 		} else {
-			a = actionOf("reload nginx", service.ReloadNginx(c.Manager, "", c.Install.Binary, c.Install.Conf, c.Install.Prefix, c.Install.Globals), true)
+			r = actionOf("reload nginx", service.ReloadNginx(c.Manager, "", c.Install.Binary, c.Install.Conf, c.Install.Prefix, c.Install.Globals), true)
 		}
-		a.Blocked = blocked
-		o.Actions = append(o.Actions, a)
+		r.Blocked = blocked
+		if reloadCures(v.Cause) {
+			o.Actions = append([]Action{r}, o.Actions...)
+		} else {
+			o.Actions = append(o.Actions, r)
+		}
 	}
-	switch {
-	case blocked != "":
-		o.Summary = "restart refused: " + blocked
-	case len(o.Actions) == 0:
-		o.Summary = "nothing to restart: nginx was not found"
+	o.Summary = restartSummary(v, o, note, blocked, ok)
+	if len(o.Actions) == 0 {
 		o.Status = Skipped
-	case v.Cause == CauseHealthy:
-		o.Summary = "no restart needed; actions available on request"
-	default:
-		o.Summary = "proposed: " + o.Actions[0].Command
 	}
 	return o
+}
+
+// reloadCures: causes fixed in nginx's config, which a reload applies
+// (after the admin edits the file the fix names).
+func reloadCures(c CauseID) bool {
+	switch c {
+	case CauseConfigStale, CauseHeaderTooBig, CauseKeepalive, CauseResolver, CauseLocalhostIPv6, CauseTLS, CauseNginxDown:
+		return true
+	}
+	return false
+}
+
+func restartSummary(v Verdict, o Outcome, note Check, blocked string, backend bool) string {
+	switch {
+	case blocked != "":
+		return "restart refused: " + blocked
+	case len(o.Actions) == 0:
+		return "nothing to restart: nginx was not found"
+	case v.Cause == CauseHealthy || v.Cause == CauseUnknown:
+		return "no restart needed; " + o.Actions[0].Label + " available on request"
+	case backend || reloadCures(v.Cause):
+		return "proposed: " + o.Actions[0].Command
+	case note.Result != "":
+		return note.Result + " (a reload of nginx will not fix this)"
+	}
+	return "no restart fixes " + string(v.Cause) + "; " + o.Actions[0].Label + " available on request"
 }
 
 // configTest reuses step 3's nginx -t when it ran, else runs it now.

@@ -25,6 +25,9 @@ func TestE2EReloadFixes502(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The edit comes well after nginx loaded its config (the kernel's
+	// boot time, the base of process start times, has 1 s precision).
+	time.Sleep(1200 * time.Millisecond)
 	healthy := nginxtest.Healthy(t)
 	fixed := strings.Replace(string(conf), "proxy_pass http://127.0.0.1:", "proxy_pass http://"+healthy+"; #", 1)
 	if err := os.WriteFile(n.Conf, []byte(fixed), 0o644); err != nil {
@@ -38,11 +41,15 @@ func TestE2EReloadFixes502(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := steps.RunAll(ctx, kase)
+	assertVerdict(t, rep, steps.CauseConfigStale)
 	up, _ := rep.Outcome(steps.Upstream)
 	if up.Status != steps.Fail {
 		t.Fatalf("upstream step %s (%s): nginx still answers 502 and the step must say so", up.Status, up.Summary)
 	}
 	plan, _ := rep.Outcome(steps.Restart)
+	if len(plan.Actions) == 0 || plan.Actions[0].Label != "reload nginx" {
+		t.Fatalf("a stale config is cured by a reload, so it must come first: %+v", plan.Actions)
+	}
 	reload := findAction(t, plan, "reload nginx")
 	if reload.Blocked != "" || !reload.Gated {
 		t.Fatalf("reload action %+v: want gated and not blocked", reload)

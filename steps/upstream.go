@@ -51,12 +51,19 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		}
 	}
 	via := throughNginx(ctx, c, eps)
-	bad := 0
+	bad, silent := 0, 0
 	for _, ch := range via {
 		o.add(ch)
-		if ch.Status == Fail {
+		switch ch.Status {
+		case Fail:
 			bad++
+		case Warn:
+			silent++
 		}
+	}
+	if c.Install.Master == nil && len(via) > 0 && silent == len(via) {
+		o.Findings = append(o.Findings, Finding{Cause: CauseNginxDown, Title: CauseOf(CauseNginxDown).Title, Weight: 5,
+			Evidence: []string{"no nginx master process found", "probe: nginx does not answer on any of its listen addresses"}})
 	}
 	o.Summary = fmt.Sprintf("%d of %d upstreams answer", len(eps)-failed, len(eps))
 	if failed > 0 {
@@ -66,7 +73,9 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 	case bad > 0 && failed == 0:
 		// The config on disk is fine but the running nginx is not: it
 		// still uses an older config, or the failure comes and goes.
-		o.Summary += fmt.Sprintf(", yet nginx answers 502/504 on %d of %d locations (running an older config? reload)", bad, len(via))
+		o.Summary += fmt.Sprintf(", yet nginx answers 502/504 on %d of %d locations", bad, len(via))
+		o.Findings = append(o.Findings, Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Weight: 3,
+			Evidence: []string{fmt.Sprintf("probe: every upstream in the config answers, yet nginx answers 502/504 on %d of %d locations", bad, len(via))}})
 	case bad > 0:
 		o.Summary += fmt.Sprintf("; nginx answers 502/504 on %d of %d locations", bad, len(via))
 	}
@@ -106,8 +115,8 @@ func probeEndpoint(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Fin
 	ch := Check{Name: ep.Protocol + " " + subjectOf(ep), Command: connectCommand(ep), Status: Pass,
 		Result: "accepts connections in " + ms(d.Took) + " (" + ep.Protocol + " protocol not spoken by this probe)"}
 	if d.Err != nil {
-		ch.Status, ch.Result = Fail, "connect: "+d.Err.Error()
-		return ch, errnoFinding(ep, d.Err, "probe: connect: "+d.Err.Error())
+		ch.Status, ch.Result = Fail, "connect: "+errnoText(d)
+		return ch, errnoFinding(ep, d.Err, "probe: connect: "+errnoText(d))
 	}
 	return ch, nil
 }
@@ -124,7 +133,10 @@ func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding
 	switch {
 	case r.Err != nil:
 		ch.Status = Fail
-		ch.Result = fmt.Sprintf("%s failed: %s · %s", r.Phase, httpprobe.Explain(r), timing)
+		ch.Result = fmt.Sprintf("%s failed: %s", r.Phase, httpprobe.Explain(r))
+		if t.Connect > 0 {
+			ch.Result += " · " + timing
+		}
 		return ch, probeFinding(ep, r, ch.Result)
 	case r.HeaderBytes > limit:
 		ch.Status = Fail
@@ -200,7 +212,7 @@ func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Find
 	ch := Check{Name: "FastCGI " + subjectOf(ep), Command: fastcgiCommand(ep), Status: Pass}
 	if r.Err != nil {
 		ch.Status = Fail
-		ch.Result = fmt.Sprintf("%s failed: %v · connect %s", r.Phase, r.Err, ms(r.Timing.Connect))
+		ch.Result = fmt.Sprintf("%s failed: %s", r.Phase, fastcgi.Explain(r))
 		if f := errnoFinding(ep, r.Err, "probe: "+ch.Result); f != nil {
 			return ch, f
 		}

@@ -9,7 +9,7 @@ import (
 )
 
 // curlFormat prints the same breakdown as Timing, so the two can be compared by eye.
-const curlFormat = `%{http_code} %{size_header}B connect=%{time_connect} tls=%{time_appconnect} first_byte=%{time_starttransfer} total=%{time_total}\n`
+const curlFormat = `%{http_code} %{size_header}B %{time_connect}s %{time_starttransfer}s\n`
 
 // Command returns the curl command line a person would type to send the same request
 // from the same box. Without SNI curl needs an IP in the URL (it never sends SNI for an
@@ -17,7 +17,7 @@ const curlFormat = `%{http_code} %{size_header}B connect=%{time_connect} tls=%{t
 func Command(t Target, timeout time.Duration) string {
 	t = withDefaults(t)
 	args := []string{"curl", "-sS", "-o", "/dev/null", "-w", curlFormat,
-		"--max-time", fmt.Sprint(int(math.Ceil(timeout.Seconds())))}
+		"-m", fmt.Sprint(int(math.Ceil(timeout.Seconds())))}
 	if t.Scheme == "https" && t.Insecure {
 		args = append(args, "-k")
 	}
@@ -36,8 +36,7 @@ func Command(t Target, timeout time.Duration) string {
 			urlHost = net.JoinHostPort(t.ServerName, port)
 		}
 	}
-	args = append(args, "-H", "Host: "+t.Host, "-H", "Connection: close",
-		t.Scheme+"://"+urlHost+t.Path)
+	args = append(args, "-H", "Host: "+t.Host, t.Scheme+"://"+urlHost+t.Path)
 	quoted := make([]string, len(args))
 	for i, a := range args {
 		quoted[i] = shellQuote(a)
