@@ -1,0 +1,145 @@
+// Command ngx502 finds out why nginx answers 502 Bad Gateway on this box.
+//
+//	sudo ngx502            the wizard (plain report when there is no terminal)
+//	sudo ngx502 report     the same run printed as text, JSON or Markdown
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"ngx502/steps"
+	"ngx502/ui"
+)
+
+// Exit codes, as the report contract says.
+const (
+	exitOK      = 0
+	exitProblem = 1
+	exitUsage   = 2
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type cli struct {
+	mode   string // "wizard" or "report"
+	format string
+	opts   steps.Options
+	color  bool
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	c, err := parse(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "ngx502:", err)
+		fmt.Fprintln(stderr, "run 'ngx502 --help' for usage")
+		return exitUsage
+	}
+	if c.mode == "version" {
+		fmt.Fprintln(stdout, "ngx502", version)
+		return exitOK
+	}
+	// Ctrl+C outside the wizard (plain mode) cancels the probes.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	kase, err := steps.Discover(ctx, c.opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "ngx502: %v\n", err)
+		fmt.Fprintln(stderr, "  nothing to inspect: install nginx, or point at it with --nginx /usr/sbin/nginx --conf /etc/nginx/nginx.conf")
+		return exitUsage
+	}
+	if c.mode == "wizard" && ui.Interactive() {
+		rep, err := ui.Run(ctx, kase, ui.Options{NoColor: !c.color})
+		if err != nil {
+			fmt.Fprintln(stderr, "ngx502:", err)
+			return exitUsage
+		}
+		return ui.ExitCode(rep)
+	}
+	rep := steps.RunAll(ctx, kase)
+	if err := ui.Write(stdout, rep, c.format); err != nil {
+		fmt.Fprintln(stderr, "ngx502:", err)
+		return exitUsage
+	}
+	return ui.ExitCode(rep)
+}
+
+func parse(args []string, stderr io.Writer) (cli, error) {
+	c := cli{mode: "wizard", format: "text", color: true}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "report", "version":
+			c.mode = args[0]
+			args = args[1:]
+		case "help":
+			args = []string{"-h"}
+		default:
+			return c, fmt.Errorf("unknown command %q (commands: report, version, help)", args[0])
+		}
+	}
+	fs := flag.NewFlagSet("ngx502", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs, stderr) }
+	fs.StringVar(&c.opts.Conf, "conf", "", "nginx.conf to inspect (default: the running master's -c, else nginx -V's --conf-path)")
+	fs.StringVar(&c.opts.Binary, "nginx", "", "nginx binary (default: the running master's, else nginx on PATH, else /usr/sbin/nginx)")
+	fs.StringVar(&c.opts.Prefix, "prefix", "", "nginx prefix, like nginx -p (default: the master's -p, else --prefix from nginx -V)")
+	fs.Func("error-log", "error log to read instead of the config's (repeatable)", func(s string) error {
+		c.opts.ErrorLog = append(c.opts.ErrorLog, s)
+		return nil
+	})
+	fs.DurationVar(&c.opts.Since, "since", 24*time.Hour, "how far back to read the error log")
+	fs.DurationVar(&c.opts.Timeout, "timeout", 5*time.Second, "timeout of each probe")
+	fs.StringVar(&c.format, "format", "text", "report format: text, json or markdown")
+	noColor := fs.Bool("no-color", os.Getenv("NO_COLOR") != "", "no colours in the wizard")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	switch c.format {
+	case "text", "json", "markdown", "md":
+	default:
+		return c, fmt.Errorf("--format %q: use text, json or markdown", c.format)
+	}
+	if c.format == "md" {
+		c.format = "markdown"
+	}
+	if c.opts.Since <= 0 {
+		return c, fmt.Errorf("--since must be positive, e.g. 2h")
+	}
+	c.color = !*noColor
+	return c, nil
+}
+
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprint(w, `ngx502 finds out why nginx answers 502 Bad Gateway on this box.
+
+Usage:
+  sudo ngx502 [flags]          the wizard: error log → upstream → config → network → restart
+  sudo ngx502 report [flags]   the same run, printed (also used when there is no terminal)
+  ngx502 version
+
+Exit codes: 0 no problem found · 1 a problem found · 2 could not run
+
+Flags:
+`)
+	fs.PrintDefaults()
+}

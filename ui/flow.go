@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"ngx502/steps"
+)
+
+// restartIdx is step 5's row: it plans from the outcomes of rows 0–3.
+const restartIdx = 4
+
+// stepCmd runs row i in the background with the model's context. The
+// outcomes of the steps already done go along: step 2 probes what step 1
+// saw failing first, step 5 plans from all of them.
+func (m model) stepCmd(i int) tea.Cmd {
+	ctx, c, run := m.ctx, m.c, m.run
+	id, gen := m.steps[i].info.ID, m.steps[i].gen
+	prior := m.prior(i)
+	return func() tea.Msg {
+		return stepDoneMsg{id: id, gen: gen, outcome: run(ctx, c, id, prior)}
+	}
+}
+
+// prior lists the finished outcomes of the other steps.
+func (m model) prior(skip int) []steps.Outcome {
+	var out []steps.Outcome
+	for j, s := range m.steps {
+		if j != skip && j != restartIdx && s.has {
+			out = append(out, s.out)
+		}
+	}
+	return out
+}
+
+// start marks row i running under a new generation and returns its command.
+func (m *model) start(i int) tea.Cmd {
+	if !m.busy() {
+		m.cancelling = false
+		m.notice = ""
+	}
+	m.steps[i].gen++
+	m.steps[i].state = running
+	return tea.Batch(m.stepCmd(i), m.spin.Tick)
+}
+
+// stepDone stores an outcome, re-decides the verdict, and plans step 5
+// once steps 1–4 are all in.
+func (m *model) stepDone(msg stepDoneMsg) tea.Cmd {
+	i := m.index(msg.id)
+	if i < 0 || m.steps[i].gen != msg.gen || m.steps[i].state != running {
+		return nil // a cancelled or superseded run
+	}
+	s := &m.steps[i]
+	s.out, s.has, s.state = msg.outcome, true, done
+	s.out.Step = msg.id
+	m.redecide()
+	if i != restartIdx && m.checksIn() && !m.anyRunning(0, restartIdx) {
+		return m.start(restartIdx)
+	}
+	return nil
+}
+
+// checksIn is true when steps 1–4 have all produced an outcome that was
+// not cancelled: only then is there something to plan from.
+func (m model) checksIn() bool {
+	for _, s := range m.steps[:restartIdx] {
+		if !s.has || s.state == cancelled {
+			return false
+		}
+	}
+	return true
+}
+
+// redecide recomputes the verdict; it is shown once steps 1–4 are in.
+func (m *model) redecide() {
+	m.decided = true
+	var outs []steps.Outcome
+	for _, s := range m.steps {
+		if s.has {
+			outs = append(outs, s.out)
+		}
+	}
+	for _, s := range m.steps[:restartIdx] {
+		if !s.has {
+			m.decided = false
+		}
+	}
+	m.verdict = steps.Decide(outs)
+}
+
+func (m model) index(id steps.ID) int {
+	for i, s := range m.steps {
+		if s.info.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// rerun runs one step again; the old outcome stays visible meanwhile.
+func (m *model) rerun(i int) tea.Cmd {
+	if m.steps[i].state == running {
+		return nil
+	}
+	return m.start(i)
+}
+
+// rerunAll starts over: steps 1–4 afresh, step 5 once they are in.
+func (m *model) rerunAll() tea.Cmd {
+	if m.busy() {
+		return nil
+	}
+	var cmds []tea.Cmd
+	for i := range m.steps {
+		m.steps[i].has, m.steps[i].out = false, steps.Outcome{}
+		if i == restartIdx {
+			m.steps[i].gen++
+			m.steps[i].state = pending
+			continue
+		}
+		cmds = append(cmds, m.start(i))
+	}
+	m.exe.result = nil
+	m.redecide()
+	return tea.Batch(cmds...)
+}
+
+// cancelRuns is the first ctrl+c: it cancels every probe in flight and
+// leaves the wizard usable with a fresh context.
+func (m *model) cancelRuns() {
+	m.cancel()
+	for i := range m.steps {
+		if m.steps[i].state == running {
+			m.steps[i].gen++ // drop the late result of the cancelled run
+			m.steps[i].state = cancelled
+		}
+	}
+	if m.exe.running {
+		// The action's own result still arrives and says what happened.
+		m.exe.cancelling = true
+	}
+	m.cancelling = true
+	m.notice = "cancelled · ctrl+c again quits · enter runs a step again"
+	m.ctx, m.cancel = context.WithCancel(m.parent)
+	m.redecide()
+}
+
+// execCmd runs a confirmed action in the background.
+func (m *model) execCmd(a steps.Action) tea.Cmd {
+	if !m.busy() {
+		m.cancelling = false
+		m.notice = ""
+	}
+	m.exe = execState{running: true, gen: m.exe.gen + 1, action: a}
+	ctx, c, exec, gen := m.ctx, m.c, m.exec, m.exe.gen
+	m.selectStep(restartIdx)
+	return tea.Batch(func() tea.Msg {
+		return execDoneMsg{gen: gen, ex: exec(ctx, c, a)}
+	}, m.spin.Tick)
+}
+
+func (m *model) execDone(msg execDoneMsg) tea.Cmd {
+	if msg.gen != m.exe.gen || !m.exe.running {
+		return nil
+	}
+	ex := msg.ex
+	m.exe.running, m.exe.cancelling, m.exe.result = false, false, &ex
+	if ex.Ran && ex.Fixed && !ex.Started.IsZero() {
+		// Triage again from the moment of the action: log lines from
+		// before it describe the fault that was just fixed.
+		m.c.Since = ex.Started
+		res := m.exe.result
+		cmd := m.rerunAll()
+		m.exe.result = res
+		return cmd
+	}
+	if ex.Ran && ex.After.Step != "" {
+		// The re-probe is a fresh step 2: show it there too.
+		i := m.index(steps.Upstream)
+		if m.steps[i].state != running {
+			m.steps[i].out, m.steps[i].has, m.steps[i].state = ex.After, true, done
+			m.redecide()
+		}
+	}
+	return nil
+}

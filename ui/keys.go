@@ -1,0 +1,68 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is every key the wizard answers to. Bindings that do not apply
+// at the moment are disabled by syncKeys, so the help bar never offers a
+// key that would do nothing.
+type keyMap struct {
+	Up       key.Binding
+	Down     key.Binding
+	Run      key.Binding
+	All      key.Binding
+	Learn    key.Binding
+	Restart  key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Help     key.Binding
+	Quit     key.Binding
+	Cancel   key.Binding // ctrl+c: cancel probes, then quit
+
+	// Confirm dialog.
+	Next key.Binding
+	Yes  key.Binding
+	No   key.Binding
+}
+
+// defaultKeyMap returns the wizard's keys with their help text.
+func defaultKeyMap() keyMap {
+	return keyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "step")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("k/j", "step")),
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		All:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all")),
+		Learn:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "learn")),
+		Restart:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart…")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Cancel:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel probes")),
+		Next:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next action"), key.WithDisabled()),
+		Yes:      key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "run it"), key.WithDisabled()),
+		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel"), key.WithDisabled()),
+	}
+}
+
+// ShortHelp is the one-line help bar.
+func (k keyMap) ShortHelp() []key.Binding {
+	if k.No.Enabled() {
+		return []key.Binding{k.Yes, k.Next, k.No, k.Quit}
+	}
+	short := []key.Binding{k.Up, k.Run, k.All, k.Learn, k.Restart, k.Help, k.Quit}
+	if k.Cancel.Help().Desc != "quit" {
+		// While probes run, say how to stop them.
+		short = append(short, k.Cancel)
+	}
+	return short
+}
+
+// FullHelp is the expanded help shown after "?".
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Run, k.All},
+		{k.Learn, k.Restart, k.PageUp, k.PageDown},
+		{k.Yes, k.Next, k.No},
+		{k.Help, k.Cancel, k.Quit},
+	}
+}
