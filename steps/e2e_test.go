@@ -119,3 +119,22 @@ func TestE2ESocketMissing(t *testing.T) {
 		t.Errorf("verdict subject %q, want unix:%s", rep.Verdict.Subject, path)
 	}
 }
+
+func TestE2EReset(t *testing.T) {
+	t.Parallel()
+	rep := triage(t, site("proxy_pass http://"+nginxtest.Resetting(t), ""), 502)
+	assertVerdict(t, rep, steps.CauseReset)
+}
+
+// A socket only root may write: the workers (nobody) are refused, while
+// the probe, running as root, gets through — the log and the config check
+// must still name the permission problem.
+func TestE2ESocketPermission(t *testing.T) {
+	t.Parallel()
+	path := nginxtest.UnixHealthy(t, 0o600)
+	rep := triage(t, site("proxy_pass http://unix:"+path+":", ""), 502)
+	assertVerdict(t, rep, steps.CauseSocketPerm)
+	if !strings.Contains(rep.Verdict.Fix, "nobody") {
+		t.Errorf("fix %q should name the worker user nobody", rep.Verdict.Fix)
+	}
+}
