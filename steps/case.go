@@ -2,7 +2,10 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"time"
 
 	"ngx502/probes/nginx"
@@ -56,6 +59,14 @@ func (o Options) withDefaults() Options {
 // It fails only when there is nothing to inspect at all.
 func Discover(ctx context.Context, o Options) (*Case, error) {
 	o = o.withDefaults()
+	for flag, p := range map[string]string{"--nginx": o.Binary, "--conf": o.Conf} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s %s: %w", flag, p, err)
+		}
+	}
 	c := &Case{Opts: o, Started: time.Now(), Since: time.Now().Add(-o.Since)}
 	c.Manager = service.DetectManager(o.Root)
 	c.Install, c.FindErr = nginx.Discover(ctx, nginx.DiscoverOptions{
@@ -76,6 +87,9 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 				c.Config, c.ConfigErr = cfg, nil
 			}
 		}
+	}
+	if c.Config == nil && c.Install.Binary == "" && errors.Is(c.ConfigErr, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no nginx binary and no config at %s: %w", c.Install.Conf, c.ConfigErr)
 	}
 	if c.Config != nil {
 		c.Endpoints = c.Config.Endpoints()

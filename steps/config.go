@@ -2,7 +2,10 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -22,7 +25,7 @@ func runConfig(ctx context.Context, c *Case) Outcome {
 	if c.Install.Binary != "" {
 		test = nginx.Test(ctx, c.Install)
 		o.add(nginxTestCheck(test))
-		if !test.OK && test.Err == nil {
+		if !test.OK && test.Err == nil && !needsRoot(test) {
 			o.Findings = append(o.Findings, testFindings(test)...)
 		}
 	} else {
@@ -30,8 +33,12 @@ func runConfig(ctx context.Context, c *Case) Outcome {
 			Result: "no nginx binary found — pass --nginx /path/to/nginx"})
 	}
 	if c.Config == nil {
+		hint := ""
+		if errors.Is(c.ConfigErr, fs.ErrPermission) {
+			hint = " — run with sudo"
+		}
 		o.add(Check{Name: "parse " + c.Install.Conf, Command: "sudo nginx -T", Status: Fail,
-			Result: "cannot read the config: " + errText(c.ConfigErr) + " — run with sudo"})
+			Result: "cannot read the config: " + errText(c.ConfigErr) + hint})
 		o.Summary = "config not readable"
 		return o
 	}
@@ -71,10 +78,28 @@ func nginxTestCheck(t nginx.TestResult) Check {
 				break
 			}
 		}
+	case needsRoot(t):
+		// nginx -t opens the pid file and logs even in test mode, so an
+		// unprivileged run fails for reasons that say nothing of the config.
+		ch.Status, ch.Result = Skipped, "needs root (nginx -t opens the pid and log files): run ngx502 with sudo — "+firstProblem(t)
 	default:
 		ch.Status, ch.Result = Fail, "test failed: "+firstProblem(t)
 	}
 	return ch
+}
+
+// needsRoot is true when a failed nginx -t ran without root and every
+// error it printed is a permission denial.
+func needsRoot(t nginx.TestResult) bool {
+	if os.Geteuid() == 0 || len(t.Problems) == 0 {
+		return false
+	}
+	for _, p := range t.Problems {
+		if (p.Level == "emerg" || p.Level == "alert" || p.Level == "crit") && !strings.Contains(p.Message, "(13: Permission denied)") {
+			return false
+		}
+	}
+	return true
 }
 
 func firstProblem(t nginx.TestResult) string {
@@ -161,6 +186,8 @@ func configSummary(c *Case, t nginx.TestResult) string {
 		test = "nginx -t could not run"
 	case t.OK:
 		test = "nginx -t ok"
+	case needsRoot(t):
+		test = "nginx -t needs sudo"
 	case len(t.Argv) > 0:
 		test = "nginx -t FAILS"
 	}

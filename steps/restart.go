@@ -36,10 +36,7 @@ func planRestart(ctx context.Context, c *Case, prior []Outcome) Outcome {
 	o := Outcome{Status: Pass}
 	test := configTest(ctx, c, prior)
 	o.add(test)
-	blocked := ""
-	if test.Status == Fail {
-		blocked = "nginx -t fails: fix the configuration first (step 3)"
-	}
+	blocked := gateBlocks(test)
 	v := Decide(prior)
 	a, note, ok := backendAction(c, v)
 	if note.Name != "" {
@@ -94,6 +91,18 @@ func restartSummary(v Verdict, o Outcome, note Check, blocked string, backend bo
 		return note.Result + " (a reload of nginx will not fix this)"
 	}
 	return "no restart fixes " + string(v.Cause) + "; " + o.Actions[0].Label + " available on request"
+}
+
+// gateBlocks says why an action may not run: only a passing nginx -t
+// opens the gate; a failing one, or one that could not run, keeps it shut.
+func gateBlocks(test Check) string {
+	switch test.Status {
+	case Pass, Warn:
+		return ""
+	case Fail:
+		return "nginx -t fails: fix the configuration first (step 3)"
+	}
+	return "nginx -t could not run (" + test.Result + ")"
 }
 
 // configTest reuses step 3's nginx -t when it ran, else runs it now.
@@ -199,8 +208,8 @@ func Execute(ctx context.Context, c *Case, a Action) Execution {
 	ex := Execution{Action: a}
 	if a.Gated {
 		ex.Gate = nginxTestCheck(nginx.Test(ctx, c.Install))
-		if ex.Gate.Status == Fail {
-			ex.Summary = "not run: nginx -t fails now — " + ex.Gate.Result
+		if why := gateBlocks(ex.Gate); why != "" {
+			ex.Summary = "not run: " + why + " — " + ex.Gate.Result
 			return ex
 		}
 	}

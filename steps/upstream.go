@@ -24,6 +24,10 @@ const maxParallel = 8
 // nginx itself for the locations that use them.
 func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 	o := Outcome{Status: Pass}
+	if c.Config == nil {
+		o.Status, o.Summary = Skipped, "the config could not be read, so its upstreams are unknown (see step 3)"
+		return o
+	}
 	if len(c.Endpoints) == 0 {
 		o.Status = Skipped
 		o.Summary = "the config names no upstream (no proxy_pass/fastcgi_pass/… found)"

@@ -89,6 +89,9 @@ func Decide(outs []Outcome) Verdict {
 func undecided(outs []Outcome) bool {
 	ran := 0
 	for _, o := range outs {
+		if o.Step == Config && o.Status == Fail && len(o.Findings) == 0 {
+			return true // the config could not be read: upstreams unknown
+		}
 		if (o.Step == Logs || o.Step == Upstream) && o.Status != Skipped && o.Status != "" {
 			ran++
 		}

@@ -106,7 +106,7 @@ func writeText(w io.Writer, r steps.Report) {
 	fmt.Fprintf(w, "ngx502 report · %s\n\n", nginxLine(r.Case))
 	fmt.Fprint(w, verdictText(r.Verdict))
 	for _, o := range r.Verdict.Others {
-		fmt.Fprintf(w, "         also: %s %s: %s\n", clean(string(o.Cause)), clean(o.Subject), clean(o.Title))
+		fmt.Fprintf(w, "         also: %s: %s\n", strings.TrimSpace(clean(string(o.Cause))+" "+clean(o.Subject)), clean(o.Title))
 	}
 	for _, o := range r.Outcomes {
 		info := steps.InfoOf(o.Step)
