@@ -19,8 +19,8 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 	readable := 0
 	for _, f := range sum.Files {
 		o.add(fileCheck(f, c.Since))
-		if f.Read {
-			readable++
+		if f.Err == nil {
+			readable++ // read, or not written to since the window began
 		}
 	}
 	if readable == 0 {
@@ -28,11 +28,19 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 		o.Summary = "no error log could be read" + sudoHint(sum.Files)
 		return o
 	}
+	current := currentSubjects(c)
 	for _, g := range sum.Groups {
 		if g.Kind == errlog.KindNone {
 			continue
 		}
-		o.Findings = append(o.Findings, groupFinding(g))
+		f := groupFinding(g)
+		if current != nil && g.Peer != "" && !current[g.Peer] {
+			// nginx logged it, but the config on disk no longer names
+			// this peer: history, or a config not loaded yet.
+			f.Weight--
+			f.Evidence = append(f.Evidence, "log: "+g.Peer+" is not in the config on disk")
+		}
+		o.Findings = append(o.Findings, f)
 	}
 	o.Summary = logsSummary(sum, c.window())
 	if len(o.Findings) > 0 {
@@ -52,6 +60,9 @@ func fileCheck(f errlog.FileStat, since time.Time) Check {
 		ch.Status, ch.Result = Warn, "does not exist (nginx has not written it yet, or logs elsewhere)"
 	case f.Err != nil:
 		ch.Status, ch.Result = Warn, "cannot read: "+f.Err.Error()
+	case !f.Read:
+		ch.Status = Pass
+		ch.Result = "not written to since " + since.Format("01-02 15:04:05") + ": no new entries"
 	default:
 		ch.Status = Pass
 		ch.Result = fmt.Sprintf("%d entries since %s (%s)", f.Entries, since.Format("01-02 15:04"), humanBytes(f.Size))
@@ -131,4 +142,21 @@ func orNginx(peer string) string {
 		return "nginx"
 	}
 	return peer
+}
+
+// currentSubjects are the peers the config on disk names, as the log
+// would: addresses, unix sockets and upstream group names; nil when the
+// config is unknown.
+func currentSubjects(c *Case) map[string]bool {
+	if c.Config == nil {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, ep := range c.Endpoints {
+		m[subjectOf(ep)] = true
+		if ep.Group != "" {
+			m[ep.Group] = true
+		}
+	}
+	return m
 }

@@ -78,7 +78,7 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		// The config on disk is fine but the running nginx is not: it
 		// still uses an older config, or the failure comes and goes.
 		o.Summary += fmt.Sprintf(", yet nginx answers 502/504 on %d of %d locations", bad, len(via))
-		o.Findings = append(o.Findings, Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Weight: 3,
+		o.Findings = append(o.Findings, Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Weight: 5,
 			Evidence: []string{fmt.Sprintf("probe: every upstream in the config answers, yet nginx answers 502/504 on %d of %d locations", bad, len(via))}})
 	case bad > 0:
 		o.Summary += fmt.Sprintf("; nginx answers 502/504 on %d of %d locations", bad, len(via))
