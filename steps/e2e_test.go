@@ -38,15 +38,23 @@ func triage(t *testing.T, httpBlock string, wantStatus int) steps.Report {
 			t.Fatalf("nginx answered %d, want %d; error log:\n%s", status, wantStatus, n.ErrorLogText())
 		}
 	}
+	rep, _ := runOn(t, n)
+	return rep
+}
+
+// runOn runs the whole triage on a test nginx, as `ngx502 --nginx --conf
+// --prefix` would, and returns the report and the case it inspected.
+func runOn(t *testing.T, n *nginxtest.Nginx) (steps.Report, *steps.Case) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	kase, err := steps.Discover(ctx, steps.Options{
 		Binary: n.Binary, Conf: n.Conf, Prefix: n.Prefix, Timeout: 2 * time.Second,
 	})
 	if err != nil {
 		t.Fatalf("Discover: %v", err)
 	}
-	return steps.RunAll(ctx, kase)
+	return steps.RunAll(ctx, kase), kase
 }
 
 func assertVerdict(t *testing.T, rep steps.Report, want steps.CauseID) {

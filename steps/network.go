@@ -10,6 +10,7 @@ import (
 
 	"ngx502/probes/netcheck"
 	"ngx502/probes/nginx"
+	"ngx502/probes/service"
 )
 
 // runNetwork checks what lies between nginx and each upstream: the name,
@@ -70,11 +71,11 @@ func tcpChecks(ctx context.Context, c *Case, o *Outcome, t netcheck.Table, ep ng
 		ch := Check{Name: "connect " + ap.String(), Command: "nc -zv -w 5 " + a.String() + " " + fmt.Sprint(ep.Port), Status: Pass}
 		if d.Err == nil {
 			ok[a.Is6()] = true
-			ch.Result = fmt.Sprintf("open in %s · %s", ms(d.Took), ownerText(owners, t.Partial))
+			ch.Result = fmt.Sprintf("open in %s · %s", ms(d.Took), ownerText(c, owners, t.Partial))
 			o.add(ch)
 			continue
 		}
-		ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), ownerText(owners, t.Partial))
+		ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), ownerText(c, owners, t.Partial))
 		o.add(ch)
 		if f := errnoFinding(nginx.Endpoint{Network: "tcp", Address: ap.String(), Where: ep.Where}, d.Err, "network: connect "+ap.String()+": "+errnoText(d)); f != nil {
 			if f.Cause == CauseRefused && len(owners) == 0 {
@@ -98,11 +99,11 @@ func unixChecks(ctx context.Context, c *Case, o *Outcome, t netcheck.Table, ep n
 	owners := t.ForUnix(ep.Address)
 	ch := Check{Name: "connect unix:" + ep.Address, Command: "sudo ss -lxp | grep " + shellQuote(ep.Address), Status: Pass}
 	if d.Err == nil {
-		ch.Result = fmt.Sprintf("accepts in %s · %s", ms(d.Took), ownerText(owners, t.Partial))
+		ch.Result = fmt.Sprintf("accepts in %s · %s", ms(d.Took), ownerText(c, owners, t.Partial))
 		o.add(ch)
 		return
 	}
-	ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), ownerText(owners, t.Partial))
+	ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), ownerText(c, owners, t.Partial))
 	o.add(ch)
 	if f := errnoFinding(ep, d.Err, "network: "+ch.Result); f != nil {
 		f.Weight = 2
@@ -154,19 +155,20 @@ func macChecks(ctx context.Context, c *Case, o *Outcome) {
 	o.add(aa)
 }
 
-func ownerText(ls []netcheck.Listener, partial bool) string {
+func ownerText(c *Case, ls []netcheck.Listener, partial bool) string {
 	if len(ls) == 0 {
 		return "nothing listens"
 	}
 	var parts []string
 	for _, l := range ls {
+		unit := service.UnitOfPID(c.Opts.ProcRoot, l.PID)
 		switch {
 		case l.PID == 0 && partial:
 			parts = append(parts, "a process this user cannot see (run with sudo)")
 		case l.PID == 0:
 			parts = append(parts, "an unknown process")
-		case l.Unit != "":
-			parts = append(parts, fmt.Sprintf("%s (pid %d, %s)", l.Process, l.PID, l.Unit))
+		case unit != "":
+			parts = append(parts, fmt.Sprintf("%s (pid %d, %s)", l.Process, l.PID, unit))
 		default:
 			parts = append(parts, fmt.Sprintf("%s (pid %d)", l.Process, l.PID))
 		}

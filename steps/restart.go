@@ -159,8 +159,8 @@ func ownerUnit(c *Case, subject string) (unit, why string) {
 			ls = table.ForTCP(ap)
 		}
 		for _, l := range ls {
-			if l.Unit != "" {
-				return l.Unit, fmt.Sprintf("%s (pid %d) listens on %s", l.Unit, l.PID, subject)
+			if u := service.UnitOfPID(c.Opts.ProcRoot, l.PID); u != "" {
+				return u, fmt.Sprintf("%s (pid %d) listens on %s", u, l.PID, subject)
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package steps_test
 
 import (
-	"context"
 	"os"
 	"strings"
 	"syscall"
@@ -34,13 +33,8 @@ func TestE2EReloadFixes502(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	kase, err := steps.Discover(ctx, steps.Options{Binary: n.Binary, Conf: n.Conf, Prefix: n.Prefix, Timeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep := steps.RunAll(ctx, kase)
+	rep, kase := runOn(t, n)
+	ctx := t.Context()
 	assertVerdict(t, rep, steps.CauseConfigStale)
 	up, _ := rep.Outcome(steps.Upstream)
 	if up.Status != steps.Fail {
@@ -79,13 +73,8 @@ func TestE2EReloadRefusedWhenConfigBroken(t *testing.T) {
 	if err := os.WriteFile(n.Conf, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	kase, err := steps.Discover(ctx, steps.Options{Binary: n.Binary, Conf: n.Conf, Prefix: n.Prefix, Timeout: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep := steps.RunAll(ctx, kase)
+	rep, kase := runOn(t, n)
+	ctx := t.Context()
 	assertVerdict(t, rep, steps.CauseConfigInvalid)
 	plan, _ := rep.Outcome(steps.Restart)
 	reload := findAction(t, plan, "reload nginx")

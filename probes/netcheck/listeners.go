@@ -21,7 +21,6 @@ type Listener struct {
 	PID     int            // 0 when no readable process holds the socket
 	Process string         // comm of PID
 	Cmdline string         // argv of PID joined by spaces
-	Unit    string         // systemd unit of PID when its cgroup ends in ".service", else ""
 }
 
 // Table is every listening socket of this network namespace with its owners.
@@ -88,7 +87,7 @@ func ReadTable(procRoot string) (Table, error) {
 				procs[pid] = info
 			}
 			l := s
-			l.PID, l.Process, l.Cmdline, l.Unit = pid, info.comm, info.cmdline, info.unit
+			l.PID, l.Process, l.Cmdline = pid, info.comm, info.cmdline
 			t.Listeners = append(t.Listeners, l)
 		}
 	}
@@ -150,7 +149,7 @@ func socketInode(link string) (uint64, bool) {
 	return n, err == nil
 }
 
-type procInfo struct{ comm, cmdline, unit string }
+type procInfo struct{ comm, cmdline string }
 
 // readProcInfo collects what identifies a process; missing files leave fields empty
 // because the process may exit between the fd scan and here.
@@ -163,37 +162,7 @@ func readProcInfo(procRoot string, pid int) procInfo {
 	if b, err := os.ReadFile(filepath.Join(dir, "cmdline")); err == nil {
 		p.cmdline = strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, "cgroup")); err == nil {
-		p.unit = unitFromCgroup(b)
-	}
 	return p
-}
-
-// unitFromCgroup returns the last ".service" component of the process's cgroup
-// path, preferring the unified (0::) and name=systemd hierarchies. It duplicates
-// probes/service's parser on purpose: sibling probes do not import each other.
-func unitFromCgroup(data []byte) string {
-	lines := strings.Split(string(data), "\n")
-	for _, prefer := range []func(string) bool{
-		func(h string) bool { return h == "0:" },
-		func(h string) bool { return strings.HasSuffix(h, ":name=systemd") },
-		func(string) bool { return true },
-	} {
-		for _, line := range lines {
-			// "id:controllers:path"; the path itself may hold colons.
-			f := strings.SplitN(line, ":", 3)
-			if len(f) != 3 || !prefer(f[0]+":"+f[1]) {
-				continue
-			}
-			parts := strings.Split(f[2], "/")
-			for k := len(parts) - 1; k >= 0; k-- {
-				if strings.HasSuffix(parts[k], ".service") && len(parts[k]) > len(".service") {
-					return parts[k]
-				}
-			}
-		}
-	}
-	return ""
 }
 
 // ForTCP returns who listens on ap: exact address matches and wildcard

@@ -108,10 +108,10 @@ func TestReadTableFakeProc(t *testing.T) {
 	if len(got) != 2 || got[0].PID != 200 || got[1].PID != 201 {
 		t.Fatalf("ForTCP 18481 = %+v, want pids 200 and 201", got)
 	}
-	if got[0].Process != "nginx" || got[0].Unit != "nginx.service" || got[0].Cmdline != "nginx -g daemon off;" {
+	if got[0].Process != "nginx" || got[0].Cmdline != "nginx -g daemon off;" {
 		t.Errorf("owner = %+v", got[0])
 	}
-	if u := tab.ForUnix("/tmp/cap//app.sock"); len(u) != 1 || u[0].PID != 300 || u[0].Unit != "app.service" {
+	if u := tab.ForUnix("/tmp/cap//app.sock"); len(u) != 1 || u[0].PID != 300 {
 		t.Errorf("ForUnix app.sock = %+v", u)
 	}
 	if u := tab.ForUnix("@abstract-ngx502"); len(u) != 1 || u[0].PID != 0 {
@@ -235,34 +235,6 @@ func mustWrite(t testing.TB, path string, data []byte) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func TestUnitFromCgroup(t *testing.T) {
-	cases := map[string]string{
-		"0::/system.slice/nginx.service\n":                                   "nginx.service",
-		"0::/user.slice/user-0.slice/user@0.service/app.slice/web.service\n": "web.service",
-		"12:pids:/\n1:name=systemd:/system.slice/php8.2-fpm.service\n0::/\n": "php8.2-fpm.service",
-		"0::/system.slice/docker-abc.scope\n":                                "",
-		"4:memory:/process_api/b9bb\n0::/\n":                                 "",
-		"0::/.service\n":                                                     "",
-		"":                                                                   "",
-	}
-	for in, want := range cases {
-		if got := unitFromCgroup([]byte(in)); got != want {
-			t.Errorf("unitFromCgroup(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func FuzzUnitFromCgroup(f *testing.F) {
-	f.Add([]byte("0::/system.slice/nginx.service\n"))
-	f.Add([]byte("1:name=systemd:/a.service/b\n0::/\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		u := unitFromCgroup(data)
-		if u != "" && (!strings.HasSuffix(u, ".service") || strings.ContainsAny(u, "/\n")) {
-			t.Fatalf("unit %q", u)
-		}
-	})
 }
 
 func BenchmarkReadTable(b *testing.B) {
