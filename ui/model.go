@@ -107,7 +107,7 @@ func newModel(ctx context.Context, c *steps.Case, run runFunc, exec execFunc) mo
 	}
 	m := model{c: c, run: run, exec: exec, parent: ctx, width: 80, height: 24, keys: defaultKeyMap()}
 	m.ctx, m.cancel = context.WithCancel(ctx)
-	for _, info := range steps.All() {
+	for _, info := range c.Guide() {
 		m.steps = append(m.steps, stepState{info: info})
 	}
 	m.st = newStyles(true)
