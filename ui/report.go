@@ -61,10 +61,11 @@ func nginxLine(c *steps.Case) string {
 // the answer stays in the scrollback, and the text report starts with it.
 func verdictText(v steps.Verdict) string {
 	var b strings.Builder
-	head := clean(string(v.Cause)) + ": " + clean(v.Title)
+	head := clean(string(v.Cause))
 	if v.Subject != "" {
-		head += " / " + clean(v.Subject)
+		head += " " + clean(v.Subject)
 	}
+	head += ": " + clean(v.Title)
 	fmt.Fprintf(&b, "VERDICT  %s\n", head)
 	for _, e := range v.Evidence {
 		fmt.Fprintf(&b, "         %s\n", clean(e))

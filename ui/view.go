@@ -72,14 +72,15 @@ func (m model) verdictLines(d dims) []string {
 		lines = append(lines, fit(" "+label+m.st.muted.Render(fmt.Sprintf("deciding… (%d of 4 checks in)", in)), d.w))
 	} else {
 		v := m.verdict
-		// The subject is the most concrete part: cut the title, not it.
-		subject := ""
+		// Cause and subject are the most concrete part: they lead, and
+		// the title is what gets cut.
+		head := clean(string(v.Cause))
 		if v.Subject != "" {
-			subject = " / " + clean(v.Subject)
+			head += " " + clean(v.Subject)
 		}
-		head := clean(string(v.Cause)) + ": "
-		room := d.w - 10 - lipgloss.Width(head) - lipgloss.Width(subject)
-		head += cut(clean(v.Title), max(room, 10)) + subject
+		head += ": "
+		room := d.w - 10 - lipgloss.Width(head)
+		head += cut(clean(v.Title), max(room, 10))
 		style := m.st.fail
 		if v.Cause == steps.CauseHealthy {
 			style = m.st.pass
