@@ -208,9 +208,9 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// staleSlack absorbs the one-second precision of the kernel's boot time,
-// so an edit right before a reload is not taken for one after it.
-const staleSlack = time.Second
+// staleSlack absorbs the clock-tick precision of process start times, so
+// an edit right before a reload is not taken for one after it.
+const staleSlack = 100 * time.Millisecond
 
 // staleCheck compares the config files with the moment the running nginx
 // loaded them: files changed since mean the 502 may come from the old one.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ngx502/probes/errlog"
+	"ngx502/probes/nginx"
 )
 
 // runLogs reads every error log in the window and turns each group of
@@ -29,11 +30,17 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 		return o
 	}
 	current := currentSubjects(c)
+	loaded := loadedAt(c)
 	for _, g := range sum.Groups {
 		if g.Kind == errlog.KindNone {
 			continue
 		}
 		f := groupFinding(g)
+		if !loaded.IsZero() && g.Last.Before(loaded.Truncate(time.Second)) {
+			// Nothing since nginx last (re)loaded: a fault of the past.
+			f.Weight = 1
+			f.Evidence = append(f.Evidence, "log: none since nginx last loaded its config at "+loaded.Format("01-02 15:04:05"))
+		}
 		if current != nil && g.Peer != "" && !current[g.Peer] {
 			// nginx logged it, but the config on disk no longer names
 			// this peer: history, or a config not loaded yet.
@@ -43,8 +50,9 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 		o.Findings = append(o.Findings, f)
 	}
 	o.Summary = logsSummary(sum, c.window())
-	if len(o.Findings) > 0 {
-		o.Status = Worse(o.Status, Fail)
+	o.Status = Worse(o.Status, findingsStatus(o.Findings))
+	if o.Status == Warn && len(o.Findings) > 0 && !loaded.IsZero() {
+		o.Summary += " — none since nginx last loaded its config at " + loaded.Format("15:04:05")
 	}
 	return o
 }
@@ -159,4 +167,30 @@ func currentSubjects(c *Case) map[string]bool {
 		}
 	}
 	return m
+}
+
+// loadedAt is when the running nginx last loaded its config; zero when
+// no master was found or /proc does not say.
+func loadedAt(c *Case) time.Time {
+	if c.Install.Master == nil {
+		return time.Time{}
+	}
+	t, err := nginx.LoadedAt(c.Opts.ProcRoot, c.Install.Master.PID)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// findingsStatus: fail when some finding is strong enough to be a cause
+// now, warn when all are weak or of the past.
+func findingsStatus(fs []Finding) Status {
+	st := Pass
+	for _, f := range fs {
+		if f.Weight >= minWeight {
+			return Fail
+		}
+		st = Warn
+	}
+	return st
 }

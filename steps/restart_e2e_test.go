@@ -1,6 +1,9 @@
 package steps_test
 
 import (
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"strings"
 	"syscall"
@@ -24,9 +27,9 @@ func TestE2EReloadFixes502(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The edit comes well after nginx loaded its config (the kernel's
-	// boot time, the base of process start times, has 1 s precision).
-	time.Sleep(1200 * time.Millisecond)
+	// The edit comes clearly after nginx loaded its config (process
+	// start times have clock-tick precision).
+	time.Sleep(300 * time.Millisecond)
 	healthy := nginxtest.Healthy(t)
 	fixed := strings.Replace(string(conf), "proxy_pass http://127.0.0.1:", "proxy_pass http://"+healthy+"; #", 1)
 	if err := os.WriteFile(n.Conf, []byte(fixed), 0o644); err != nil {
@@ -102,4 +105,36 @@ func findAction(t *testing.T, o steps.Outcome, label string) steps.Action {
 	}
 	t.Fatalf("restart plan has no %q action: %+v (summary %s)", label, o.Actions, o.Summary)
 	return steps.Action{}
+}
+
+// The backend was down, came back, and nginx was reloaded since: the old
+// refusals stay in the log, but they are history and the verdict is
+// healthy, with the log step saying so.
+func TestE2EPastErrorsAfterReloadAreHistory(t *testing.T) {
+	t.Parallel()
+	addr := nginxtest.Refusing(t)
+	n := nginxtest.Start(t, nginxtest.Options{HTTP: site("proxy_pass http://"+addr, "")})
+	if status, _, err := n.Get("/"); err != nil || status != 502 {
+		t.Fatalf("before: %d %v", status, err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "back\n") })}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	time.Sleep(1100 * time.Millisecond) // log times have 1 s precision
+	if err := n.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, err := n.Get("/"); err != nil || status != 200 {
+		t.Fatalf("after: %d %v", status, err)
+	}
+	rep, _ := runOn(t, n)
+	assertVerdict(t, rep, steps.CauseHealthy)
+	logs, _ := rep.Outcome(steps.Logs)
+	if logs.Status != steps.Warn || !strings.Contains(logs.Summary, "none since nginx last loaded its config") {
+		t.Errorf("logs step %s: %q; want a warning that the errors are from before the reload", logs.Status, logs.Summary)
+	}
 }

@@ -75,21 +75,23 @@ func ParseStat(b []byte) (start uint64, ppid int, err error) {
 	return start, ppid, nil
 }
 
+// bootTime is now minus /proc/uptime: 10 ms precise, where /proc/stat's
+// btime is whole seconds and would blur "before or after the reload".
 func bootTime(procRoot string) (time.Time, error) {
-	b, err := os.ReadFile(filepath.Join(procRoot, "stat"))
+	now := time.Now()
+	b, err := os.ReadFile(filepath.Join(procRoot, "uptime"))
 	if err != nil {
 		return time.Time{}, err
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "btime "); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				return time.Time{}, fmt.Errorf("btime: %w", err)
-			}
-			return time.Unix(n, 0), nil
-		}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return time.Time{}, fmt.Errorf("empty %s/uptime", procRoot)
 	}
-	return time.Time{}, fmt.Errorf("no btime in %s/stat", procRoot)
+	up, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("uptime: %w", err)
+	}
+	return now.Add(-time.Duration(up * float64(time.Second))), nil
 }
 
 // ChangedSince lists the config files modified after t, for "the running
