@@ -82,8 +82,14 @@ func (m *model) redecide() {
 			outs = append(outs, s.out)
 		}
 	}
+	// A cancelled step does not hold the verdict back; it is decided from
+	// what came in and marked partial.
+	m.partial = false
 	for _, s := range m.steps[:restartIdx] {
-		if !s.has {
+		switch {
+		case s.state == cancelled:
+			m.partial = true
+		case !s.has:
 			m.decided = false
 		}
 	}

@@ -77,6 +77,7 @@ type model struct {
 	learn   bool
 	verdict steps.Verdict
 	decided bool
+	partial bool // some of steps 1–4 were cancelled
 	confirm confirm
 	exe     execState
 	notice  string

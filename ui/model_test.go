@@ -234,6 +234,9 @@ func TestCtrlCTwice(t *testing.T) {
 	if !strings.Contains(screen(m), "ctrl+c again quits") {
 		t.Errorf("no notice after cancel:\n%s", screen(m))
 	}
+	if !m.decided || !m.partial || !strings.Contains(screen(m), "(partial)") || strings.Contains(screen(m), "deciding") {
+		t.Errorf("after cancelling every step the verdict must be decided from what came in and marked partial:\n%s", screen(m))
+	}
 	m, cmd = press(t, m, "ctrl+c")
 	if !m.quitting || cmd == nil {
 		t.Fatal("second ctrl+c did not quit")

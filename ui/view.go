@@ -75,6 +75,9 @@ func (m model) verdictLines(d dims) []string {
 		// Cause and subject are the most concrete part: they lead, and
 		// the title is what gets cut.
 		head := clean(string(v.Cause))
+		if m.partial {
+			head = "(partial) " + head
+		}
 		if v.Subject != "" {
 			head += " " + clean(v.Subject)
 		}
