@@ -104,6 +104,9 @@ func TestE2ETimeout(t *testing.T) {
 	t.Parallel()
 	rep := triage(t, site("proxy_pass http://"+nginxtest.Hanging(t), "proxy_read_timeout 1s;"), 504)
 	assertVerdict(t, rep, steps.CauseTimeout)
+	if !strings.Contains(rep.Verdict.Fix, "proxy_read_timeout (1s at ") {
+		t.Errorf("fix %q should name the effective proxy_read_timeout and its file:line", rep.Verdict.Fix)
+	}
 }
 
 func TestE2EClosed(t *testing.T) {
@@ -116,6 +119,9 @@ func TestE2EHeaderTooBig(t *testing.T) {
 	t.Parallel()
 	rep := triage(t, site("proxy_pass http://"+nginxtest.HugeHeader(t, 64<<10), ""), 502)
 	assertVerdict(t, rep, steps.CauseHeaderTooBig)
+	if !strings.Contains(rep.Verdict.Fix, "proxy_buffer_size 128k;") || !strings.Contains(rep.Verdict.Fix, "location / (") {
+		t.Errorf("fix %q should size proxy_buffer_size for the 64 KiB header and name the location", rep.Verdict.Fix)
+	}
 }
 
 func TestE2ESocketMissing(t *testing.T) {

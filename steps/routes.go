@@ -167,3 +167,35 @@ func locationPath(match string) (string, bool) {
 	}
 	return "", false
 }
+
+// timeoutFix names the timeout nginx applies to ep and where it is set,
+// so "raise it" points at a line, not at the manual.
+func timeoutFix(c *Case, ep nginx.Endpoint) string {
+	name := "proxy_read_timeout"
+	switch ep.Protocol {
+	case "fastcgi", "uwsgi", "scgi", "grpc":
+		name = ep.Protocol + "_read_timeout"
+	}
+	for _, r := range routeLocations(c.Config, ep) {
+		d, ok := r.loc.Settings[name]
+		if ok && len(d.Args) > 0 {
+			return fmt.Sprintf("find out why %s is slow (busy workers, a blocked database), or raise %s (%s at %s) if the work really takes longer",
+				subjectOf(ep), name, d.Args[0], where(d.Where))
+		}
+		return fmt.Sprintf("find out why %s is slow (busy workers, a blocked database), or set %s above its default 60s in location %s (%s)",
+			subjectOf(ep), name, r.loc.Match, where(r.loc.Where))
+	}
+	return CauseOf(CauseTimeout).Fix
+}
+
+// locationsOf names the locations that use ep, for a fix to point at.
+func locationsOf(c *Case, ep nginx.Endpoint) string {
+	var names []string
+	for _, r := range routeLocations(c.Config, ep) {
+		names = append(names, fmt.Sprintf("location %s (%s)", r.loc.Match, where(r.loc.Where)))
+	}
+	if len(names) == 0 {
+		return "the location that proxies to " + subjectOf(ep)
+	}
+	return strings.Join(names, ", ")
+}

@@ -141,14 +141,18 @@ func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding
 		if t.Connect > 0 {
 			ch.Result += " · " + timing
 		}
-		return ch, probeFinding(ep, r, ch.Result)
+		f := probeFinding(ep, r, ch.Result)
+		if f.Cause == CauseTimeout {
+			f.Fix = timeoutFix(c, ep)
+		}
+		return ch, f
 	case r.HeaderBytes > limit:
 		ch.Status = Fail
 		ch.Result = fmt.Sprintf("%d, but the header is %s — more than nginx's %s buffer · %s", r.Status, humanBytes(int64(r.HeaderBytes)), humanBytes(int64(limit)), timing)
 		return ch, &Finding{Cause: CauseHeaderTooBig, Title: CauseOf(CauseHeaderTooBig).Title, Subject: subjectOf(ep),
 			Where: where(ep.Where), Weight: 3, Evidence: []string{"probe: " + ch.Result},
-			Fix: fmt.Sprintf("set proxy_buffer_size %dk; (and proxy_buffers 8 %dk; proxy_busy_buffers_size %dk;) in the location, or make the backend send smaller headers",
-				roundK(r.HeaderBytes), roundK(r.HeaderBytes), 2*roundK(r.HeaderBytes))}
+			Fix: fmt.Sprintf("set proxy_buffer_size %dk; proxy_buffers 8 %dk; proxy_busy_buffers_size %dk; in %s, or make the backend send smaller headers",
+				roundK(r.HeaderBytes), roundK(r.HeaderBytes), 2*roundK(r.HeaderBytes), locationsOf(c, ep))}
 	case r.Status >= 500:
 		ch.Status = Warn
 		ch.Result = fmt.Sprintf("%d from the backend itself · %s", r.Status, timing)
