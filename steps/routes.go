@@ -168,24 +168,26 @@ func locationPath(match string) (string, bool) {
 	return "", false
 }
 
-// timeoutFix names the timeout nginx applies to ep and where it is set,
-// so "raise it" points at a line, not at the manual.
-func timeoutFix(c *Case, ep nginx.Endpoint) string {
-	name := "proxy_read_timeout"
+// timeoutFix names the timeout nginx applies to ep in the phase that
+// timed out and where it is set, so "raise it" points at a line.
+func timeoutFix(c *Case, ep nginx.Endpoint, phase string) string {
+	kind, def, why := "read_timeout", "60s", fmt.Sprintf("find out why %s is slow (busy workers, a blocked database)", subjectOf(ep))
+	if phase == "connect" {
+		kind = "connect_timeout"
+		why = fmt.Sprintf("%s does not accept connections in time (accept queue full, or a firewall drops packets): check the backend's workers and backlog", subjectOf(ep))
+	}
+	name := "proxy_" + kind
 	switch ep.Protocol {
 	case "fastcgi", "uwsgi", "scgi", "grpc":
-		name = ep.Protocol + "_read_timeout"
+		name = ep.Protocol + "_" + kind
 	}
 	for _, r := range routeLocations(c.Config, ep) {
-		d, ok := r.loc.Settings[name]
-		if ok && len(d.Args) > 0 {
-			return fmt.Sprintf("find out why %s is slow (busy workers, a blocked database), or raise %s (%s at %s) if the work really takes longer",
-				subjectOf(ep), name, d.Args[0], where(d.Where))
+		if d, ok := r.loc.Settings[name]; ok && len(d.Args) > 0 {
+			return fmt.Sprintf("%s; nginx gives up after %s (%s at %s)", why, name, d.Args[0], where(d.Where))
 		}
-		return fmt.Sprintf("find out why %s is slow (busy workers, a blocked database), or set %s above its default 60s in location %s (%s)",
-			subjectOf(ep), name, r.loc.Match, where(r.loc.Where))
+		return fmt.Sprintf("%s; nginx gives up after %s (default %s), set in location %s (%s)", why, name, def, r.loc.Match, where(r.loc.Where))
 	}
-	return CauseOf(CauseTimeout).Fix
+	return why
 }
 
 // locationsOf names the locations that use ep, for a fix to point at.

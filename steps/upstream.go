@@ -143,7 +143,7 @@ func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding
 		}
 		f := probeFinding(ep, r, ch.Result)
 		if f.Cause == CauseTimeout {
-			f.Fix = timeoutFix(c, ep)
+			f.Fix = timeoutFix(c, ep, r.Phase)
 		}
 		return ch, f
 	case r.HeaderBytes > limit:

@@ -40,7 +40,9 @@ func (m model) detailLines(i int, d dims) []string {
 		for _, line := range wrapIndent("why: "+s.info.Why, w, "     ") {
 			l = append(l, st.muted.Render(line))
 		}
-		add(st.command.Render("$ " + s.info.Command))
+		for _, line := range wrapIndent("$ "+clean(s.info.Command), w, "    ") {
+			l = append(l, st.command.Render(line))
+		}
 	}
 	if !s.has {
 		return l
@@ -60,7 +62,13 @@ func (m model) detailLines(i int, d dims) []string {
 			add("  " + clean(e))
 		}
 		if f.Fix != "" {
-			add(st.fix.Render("  fix: " + clean(f.Fix)))
+			// The fix is what the admin acts on: wrap it, up to 3 lines.
+			for j, line := range wrapIndent("  fix: "+clean(f.Fix), w, "       ") {
+				if j == 3 {
+					break
+				}
+				l = append(l, st.fix.Render(line))
+			}
 		}
 	}
 	if len(s.out.Checks) > 0 {
@@ -82,7 +90,10 @@ func (m model) detailLines(i int, d dims) []string {
 			}
 		}
 		if m.learn && c.Command != "" {
-			add(st.command.Render("  $ " + clean(c.Command)))
+			// Commands are for copying: wrapped whole, never cut.
+			for _, line := range wrapIndent("  $ "+clean(c.Command), w, "      ") {
+				l = append(l, st.command.Render(line))
+			}
 		}
 	}
 	if i == restartIdx {
