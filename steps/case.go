@@ -121,11 +121,17 @@ func (c *Case) errorLogs() []string {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, l := range append(c.Config.MainErrorLogs(c.Install.Build), c.Config.ErrorLogs...) {
-		if l.Path != "" && !seen[l.Path] {
-			seen[l.Path] = true
-			out = append(out, l.Path)
+	add := func(p string) {
+		if p != "" && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
 		}
+	}
+	for _, l := range append(c.Config.MainErrorLogs(c.Install.Build), c.Config.ErrorLogs...) {
+		add(l.Path)
+	}
+	if m := c.Install.Master; m != nil && m.ErrorLog != "" && m.ErrorLog != "stderr" {
+		add(nginx.Resolve(c.prefix(), m.ErrorLog)) // -e: startup errors land there
 	}
 	return out
 }

@@ -11,13 +11,14 @@ import (
 
 // Master is a running nginx master found in /proc.
 type Master struct {
-	PID     int
-	Binary  string   // /proc/PID/exe target; "" when unreadable (not root)
-	Cmdline []string // the original argv, recovered from the process title
-	Conf    string   // -c as given (may be relative to the prefix)
-	Prefix  string   // -p as given (may be relative to Cwd)
-	Globals string   // -g value
-	Cwd     string   // /proc/PID/cwd target, to resolve a relative -p; "" when unreadable
+	PID      int
+	Binary   string   // /proc/PID/exe target; "" when unreadable (not root)
+	Cmdline  []string // the original argv, recovered from the process title
+	Conf     string   // -c as given (may be relative to the prefix)
+	Prefix   string   // -p as given (may be relative to Cwd)
+	Globals  string   // -g value
+	ErrorLog string   // -e value: where the master logged before it read error_log
+	Cwd      string   // /proc/PID/cwd target, to resolve a relative -p; "" when unreadable
 }
 
 const masterTitle = "nginx: master process "
@@ -103,6 +104,8 @@ func parseMasterTitle(cmdline string) (Master, bool) {
 			m.Prefix = val
 		case 'g':
 			m.Globals = val
+		case 'e':
+			m.ErrorLog = val
 		}
 	}
 	return m, true

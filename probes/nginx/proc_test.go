@@ -36,6 +36,10 @@ func TestParseMasterTitle(t *testing.T) {
 		// -g only ends after a ";": "-p" inside an unterminated -g value is part of it.
 		t.Fatalf("%+v", m)
 	}
+	m, ok = parseMasterTitle("nginx: master process /usr/sbin/nginx -p /srv/t/ -c /srv/t/nginx.conf -e /srv/t/logs/error.log")
+	if !ok || m.Prefix != "/srv/t/" || m.Conf != "/srv/t/nginx.conf" || m.ErrorLog != "/srv/t/logs/error.log" {
+		t.Fatalf("-p -c -e: %+v", m)
+	}
 	if _, ok := parseMasterTitle("nginx: worker process"); ok {
 		t.Fatal("a worker is not a master")
 	}
