@@ -2,7 +2,10 @@ package steps_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -28,18 +31,27 @@ func site(pass, extra string) string {
 // writes its own error lines, then runs the whole triage on that nginx.
 func triage(t *testing.T, httpBlock string, wantStatus int) steps.Report {
 	t.Helper()
+	rep, _ := triageGet(t, httpBlock, "/", wantStatus)
+	return rep
+}
+
+// triageGet is triage with the requests sent to path; it also returns the
+// body of the last answer.
+func triageGet(t *testing.T, httpBlock, path string, wantStatus int) (rep steps.Report, body string) {
+	t.Helper()
 	n := nginxtest.Start(t, nginxtest.Options{HTTP: httpBlock})
 	for range 3 {
-		status, _, err := n.Get("/")
+		status, b, err := n.Get(path)
 		if err != nil {
 			t.Fatalf("GET through nginx: %v", err)
 		}
 		if status != wantStatus {
 			t.Fatalf("nginx answered %d, want %d; error log:\n%s", status, wantStatus, n.ErrorLogText())
 		}
+		body = b
 	}
-	rep, _ := runOn(t, n)
-	return rep
+	rep, _ = runOn(t, n)
+	return rep, body
 }
 
 // runOn runs the whole triage on a test nginx, as `ngx502 --nginx --conf
@@ -150,5 +162,76 @@ func TestE2ESocketPermission(t *testing.T) {
 	assertVerdict(t, rep, steps.CauseSocketPerm)
 	if !strings.Contains(rep.Verdict.Fix, "nobody") {
 		t.Errorf("fix %q should name the worker user nobody", rep.Verdict.Fix)
+	}
+	// The probe runs as root and gets through; that must not read as a
+	// config nginx has not loaded.
+	for _, o := range rep.Verdict.Others {
+		if o.Cause == steps.CauseConfigStale {
+			t.Errorf("runner-up %s: the worker's permission explains the 502, not a stale config", o.Cause)
+		}
+	}
+}
+
+// phpSite passes every request to php-fpm's socket, as a Debian site does.
+func phpSite(f *nginxtest.FPM) string {
+	return site("fastcgi_pass unix:"+f.Socket, "root "+f.Root+";\n"+
+		"        include /etc/nginx/fastcgi_params;\n"+
+		"        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;")
+}
+
+func TestE2EPHPHealthy(t *testing.T) {
+	t.Parallel()
+	f := nginxtest.PHPFPM(t, nginxtest.PHPOptions{})
+	rep, body := triageGet(t, phpSite(f), "/index.php", 200)
+	if body != "php ok" {
+		t.Errorf("GET /index.php body %q, want php-fpm's \"php ok\"", body)
+	}
+	assertVerdict(t, rep, steps.CauseHealthy)
+	o, _ := rep.Outcome(steps.Upstream)
+	found := false
+	for _, c := range o.Checks {
+		if strings.HasPrefix(c.Name, "FastCGI unix:") {
+			found = true
+			if c.Status != steps.Pass {
+				t.Errorf("check %s: %s %s", c.Name, c.Status, c.Result)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("upstream step has no FastCGI unix: check: %+v", o.Checks)
+	}
+}
+
+func TestE2EPHPDown(t *testing.T) {
+	t.Parallel()
+	f := nginxtest.PHPFPM(t, nginxtest.PHPOptions{})
+	if err := f.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	// Verified with php-fpm 8.2: a graceful stop unlinks the socket, so nginx logs
+	// "(2: No such file or directory)" and the verdict is socket-missing, not
+	// upstream-refused (which a stale socket left by a crash would give).
+	if _, err := os.Stat(f.Socket); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("socket after php-fpm stopped: %v, want it removed", err)
+	}
+	rep, _ := triageGet(t, phpSite(f), "/index.php", 502)
+	assertVerdict(t, rep, steps.CauseSocketMissing)
+	if rep.Verdict.Subject != "unix:"+f.Socket {
+		t.Errorf("verdict subject %q, want unix:%s", rep.Verdict.Subject, f.Socket)
+	}
+}
+
+// php-fpm's default socket owner is the pool user (root); with 0660 the
+// workers (nobody) are refused while the probe, running as root, gets in.
+func TestE2EPHPSocketPermission(t *testing.T) {
+	t.Parallel()
+	f := nginxtest.PHPFPM(t, nginxtest.PHPOptions{Mode: 0o660})
+	rep, _ := triageGet(t, phpSite(f), "/index.php", 502)
+	assertVerdict(t, rep, steps.CauseSocketPerm)
+	if rep.Verdict.Subject != "unix:"+f.Socket {
+		t.Errorf("verdict subject %q, want unix:%s", rep.Verdict.Subject, f.Socket)
+	}
+	if !strings.Contains(rep.Verdict.Fix, "listen.owner = nobody") {
+		t.Errorf("fix %q should give the socket to the worker user nobody", rep.Verdict.Fix)
 	}
 }
