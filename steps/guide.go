@@ -5,7 +5,6 @@ import (
 
 	"ngx502/probes/httpprobe"
 	"ngx502/probes/nginx"
-	"ngx502/probes/service"
 )
 
 // Guide lists the steps with the commands a person would type on this
@@ -49,8 +48,7 @@ func (c *Case) command(id ID) string {
 		}
 	case Restart:
 		if c.Install.Binary != "" {
-			r := service.ReloadNginx(c.Manager, "", c.Install.Binary, c.Install.Conf, c.Install.Prefix, c.Install.Globals)
-			return "sudo " + shellLine(nginx.TestArgv(c.Install)) + " && sudo " + r.String()
+			return "sudo " + shellLine(nginx.TestArgv(c.Install)) + " && sudo " + reloadNginx(c).String()
 		}
 	}
 	return ""

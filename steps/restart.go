@@ -51,7 +51,7 @@ func planRestart(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		if c.Install.Master == nil {
 			r = actionOf("start nginx", startNginx(c), true)
 		} else {
-			r = actionOf("reload nginx", service.ReloadNginx(c.Manager, "", c.Install.Binary, c.Install.Conf, c.Install.Prefix, c.Install.Globals), true)
+			r = actionOf("reload nginx", reloadNginx(c), true)
 		}
 		r.Blocked = blocked
 		if reloadCures(v.Cause) {
@@ -175,6 +175,21 @@ func ownerUnit(c *Case, subject string) (unit, why string) {
 		return cand.Unit, fmt.Sprintf("%s should serve %s (%s:%d: %s)", cand.Unit, subject, cand.File, cand.Line, cand.Text)
 	}
 	return "", ""
+}
+
+// reloadNginx reloads through the unit that runs the master; a master
+// started by hand (no unit) gets the signal itself, as systemctl would
+// reload some other nginx.service or none.
+func reloadNginx(c *Case) service.Command {
+	in := c.Install
+	m, unit := c.Manager, ""
+	if in.Master != nil {
+		unit = service.UnitOfPID(c.Opts.ProcRoot, in.Master.PID)
+		if m == service.Systemd && unit == "" {
+			m = service.None
+		}
+	}
+	return service.ReloadNginx(m, unit, in.Binary, in.Conf, in.Prefix, in.Globals)
 }
 
 func startNginx(c *Case) service.Command {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"ngx502/probes/nginx"
 	"ngx502/probes/service"
 )
 
@@ -47,5 +48,29 @@ func TestBackendActionFromUnitFile(t *testing.T) {
 	// A verdict that no restart fixes gets no backend action.
 	if _, _, ok := backendAction(c, Verdict{Cause: CauseHeaderTooBig, Subject: "127.0.0.1:48213"}); ok {
 		t.Error("header-too-big is fixed in the config, not by a restart")
+	}
+}
+
+// systemctl reloads the unit that really runs the master; a master started
+// by hand on a systemd box gets the signal itself.
+func TestReloadNginxFollowsTheMastersUnit(t *testing.T) {
+	proc := t.TempDir()
+	writeCgroup := func(text string) {
+		if err := os.MkdirAll(filepath.Join(proc, "4242"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(proc, "4242", "cgroup"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &Case{Opts: Options{ProcRoot: proc}.withDefaults(), Manager: service.Systemd,
+		Install: nginx.Install{Binary: "/usr/sbin/nginx", Conf: "/etc/nginx/nginx.conf", Master: &nginx.Master{PID: 4242}}}
+	writeCgroup("0::/system.slice/openresty.service\n")
+	if got, want := reloadNginx(c).Argv, []string{"systemctl", "reload", "openresty.service"}; !slices.Equal(got, want) {
+		t.Errorf("master in openresty.service: argv %q, want %q", got, want)
+	}
+	writeCgroup("0::/user.slice/user-0.slice/session-3.scope\n")
+	if got, want := reloadNginx(c).Argv, []string{"/usr/sbin/nginx", "-s", "reload", "-c", "/etc/nginx/nginx.conf"}; !slices.Equal(got, want) {
+		t.Errorf("master started by hand: argv %q, want %q", got, want)
 	}
 }

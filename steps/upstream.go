@@ -74,6 +74,9 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		o.Summary = fmt.Sprintf("%d of %d upstreams fail: %s", failed, len(eps), firstFailure(finds))
 	}
 	switch {
+	case bad > 0 && failed == 0 && workerBlocked(c) != "":
+		// The probe (root) got through where nginx's workers cannot.
+		o.Summary += fmt.Sprintf(", yet nginx answers 502/504 on %d of %d locations: %s", bad, len(via), workerBlocked(c))
 	case bad > 0 && failed == 0:
 		// The config on disk is fine but the running nginx is not: it
 		// still uses an older config, or the failure comes and goes.
@@ -271,4 +274,19 @@ func roundK(n int) int {
 		p *= 2
 	}
 	return p
+}
+
+// workerBlocked says which unix socket nginx's worker user cannot reach,
+// though this probe (often root) can; "" when none.
+func workerBlocked(c *Case) string {
+	worker := workerUser(c)
+	for _, ep := range c.Endpoints {
+		if ep.Network != "unix" {
+			continue
+		}
+		if why := cannotReach(ep.Address, worker); why != "" {
+			return "worker user " + worker + " " + why
+		}
+	}
+	return ""
 }
