@@ -55,9 +55,24 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		}
 	}
 	via := throughNginx(ctx, c, eps)
-	bad, silent := 0, 0
 	for _, ch := range via {
 		o.add(ch)
+	}
+	o.Summary = fmt.Sprintf("%d of %d upstreams answer", len(eps)-failed, len(eps))
+	if failed > 0 {
+		o.Summary = fmt.Sprintf("%d of %d upstreams fail: %s", failed, len(eps), firstFailure(finds))
+	}
+	viaNginxFindings(c, &o, via, failed)
+	return o
+}
+
+// viaNginxFindings reads what nginx itself answered against what the
+// upstreams answered directly: silence means nginx is down; 502s while
+// every upstream answers mean nginx runs another config — unless its
+// workers cannot reach a socket that this probe (often root) can.
+func viaNginxFindings(c *Case, o *Outcome, via []Check, failed int) {
+	bad, silent := 0, 0
+	for _, ch := range via {
 		switch ch.Status {
 		case Fail:
 			bad++
@@ -69,24 +84,21 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		o.Findings = append(o.Findings, Finding{Cause: CauseNginxDown, Title: CauseOf(CauseNginxDown).Title, Weight: 5,
 			Evidence: []string{"no nginx master process found", "probe: nginx does not answer on any of its listen addresses"}})
 	}
-	o.Summary = fmt.Sprintf("%d of %d upstreams answer", len(eps)-failed, len(eps))
+	if bad == 0 {
+		return
+	}
+	gap := fmt.Sprintf("nginx answers 502/504 on %d of %d locations", bad, len(via))
 	if failed > 0 {
-		o.Summary = fmt.Sprintf("%d of %d upstreams fail: %s", failed, len(eps), firstFailure(finds))
+		o.Summary += "; " + gap
+		return
 	}
-	switch {
-	case bad > 0 && failed == 0 && workerBlocked(c) != "":
-		// The probe (root) got through where nginx's workers cannot.
-		o.Summary += fmt.Sprintf(", yet nginx answers 502/504 on %d of %d locations: %s", bad, len(via), workerBlocked(c))
-	case bad > 0 && failed == 0:
-		// The config on disk is fine but the running nginx is not: it
-		// still uses an older config, or the failure comes and goes.
-		o.Summary += fmt.Sprintf(", yet nginx answers 502/504 on %d of %d locations", bad, len(via))
-		o.Findings = append(o.Findings, Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Weight: 5,
-			Evidence: []string{fmt.Sprintf("probe: every upstream in the config answers, yet nginx answers 502/504 on %d of %d locations", bad, len(via))}})
-	case bad > 0:
-		o.Summary += fmt.Sprintf("; nginx answers 502/504 on %d of %d locations", bad, len(via))
+	if blocked := workerBlocked(c); blocked != "" {
+		o.Summary += ", yet " + gap + ": " + blocked
+		return
 	}
-	return o
+	o.Summary += ", yet " + gap
+	o.Findings = append(o.Findings, Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Weight: 5,
+		Evidence: []string{"probe: every upstream in the config answers, yet " + gap}})
 }
 
 // failingFirst orders endpoints so the ones the log blames are probed first.
