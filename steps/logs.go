@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sort"
 	"strings"
 	"time"
 
@@ -29,27 +30,12 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 		o.Summary = "no error log could be read" + sudoHint(sum.Files)
 		return o
 	}
-	current := currentSubjects(c)
 	loaded := loadedAt(c)
-	for _, g := range sum.Groups {
-		if g.Kind == errlog.KindNone {
-			continue
-		}
-		f := groupFinding(g)
-		if !loaded.IsZero() && g.Last.Before(loaded.Truncate(time.Second)) {
-			// Nothing since nginx last (re)loaded: a fault of the past.
-			f.Weight = 1
-			f.Evidence = append(f.Evidence, "log: none since nginx last loaded its config at "+loaded.Format("01-02 15:04:05"))
-		}
-		if current != nil && g.Peer != "" && !current[g.Peer] {
-			// nginx logged it, but the config on disk no longer names
-			// this peer: history, or a config not loaded yet.
-			f.Weight--
-			f.Evidence = append(f.Evidence, "log: "+g.Peer+" is not in the config on disk")
-		}
-		o.Findings = append(o.Findings, f)
+	groups := weighGroups(c, sum.Groups, loaded)
+	for _, g := range groups {
+		o.Findings = append(o.Findings, g.Finding)
 	}
-	o.Summary = logsSummary(sum, c.window())
+	o.Summary = logsSummary(sum, c.window(), groups)
 	o.Status = Worse(o.Status, findingsStatus(o.Findings))
 	if o.Status == Warn && len(o.Findings) > 0 && !loaded.IsZero() {
 		o.Summary += " — none since nginx last loaded its config at " + loaded.Format("15:04:05")
@@ -87,12 +73,44 @@ func sudoHint(files []errlog.FileStat) string {
 	return ""
 }
 
-func logsSummary(sum errlog.Summary, window string) string {
-	if sum.Upstream == 0 {
+// weighed is a log group with the finding it supports.
+type weighed struct {
+	errlog.Group
+	Finding
+}
+
+// weighGroups turns the upstream groups into findings, weighed down when
+// nothing was logged since nginx last (re)loaded or the config on disk no
+// longer names the peer, and sorted so faults of now come first.
+func weighGroups(c *Case, groups []errlog.Group, loaded time.Time) []weighed {
+	current := currentSubjects(c)
+	var out []weighed
+	for _, g := range groups {
+		if g.Kind == errlog.KindNone {
+			continue
+		}
+		f := groupFinding(g)
+		if !loaded.IsZero() && g.Last.Before(loaded.Truncate(time.Second)) {
+			f.Weight = 1
+			f.Evidence = append(f.Evidence, "log: none since nginx last loaded its config at "+loaded.Format("01-02 15:04:05"))
+		}
+		if current != nil && g.Peer != "" && !current[g.Peer] {
+			// History, or a config not loaded yet.
+			f.Weight--
+			f.Evidence = append(f.Evidence, "log: "+g.Peer+" is not in the config on disk")
+		}
+		out = append(out, weighed{g, f})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight > out[j].Weight })
+	return out
+}
+
+func logsSummary(sum errlog.Summary, window string, groups []weighed) string {
+	if len(groups) == 0 {
 		return fmt.Sprintf("no upstream errors %s (%d entries read)", window, sum.Entries)
 	}
-	top := sum.Groups[0]
-	return fmt.Sprintf("%d upstream errors %s; most: %d× %s %s",
+	top := groups[0]
+	return fmt.Sprintf("%d upstream errors %s; first: %d× %s %s",
 		sum.Upstream, window, top.Count, top.Kind, orNginx(top.Peer))
 }
 
