@@ -168,6 +168,9 @@ func (n *Nginx) Stop() error {
 		return nil
 	}
 	defer n.cancel()
+	// Workers share the group: whatever became of the master (stopped
+	// here, exited, or killed), none of them may outlive the test.
+	defer syscall.Kill(-n.PID, syscall.SIGKILL)
 	select {
 	case <-n.done:
 		return nil
@@ -183,8 +186,6 @@ func (n *Nginx) Stop() error {
 		n.cancel()
 		<-n.done
 	}
-	// Workers share the group; a worker left behind by a killed master dies here too.
-	_ = syscall.Kill(-n.PID, syscall.SIGKILL)
 	return nil
 }
 

@@ -181,6 +181,9 @@ func (f *FPM) Stop() error {
 		return nil
 	}
 	defer f.cancel()
+	// Workers share the group: whatever became of the master (stopped
+	// here, exited, or killed), none of them may outlive the test.
+	defer syscall.Kill(-f.PID, syscall.SIGKILL)
 	select {
 	case <-f.done:
 		return nil
@@ -195,8 +198,6 @@ func (f *FPM) Stop() error {
 		f.cancel()
 		<-f.done
 	}
-	// Workers share the group; one left behind by a killed master dies here too.
-	_ = syscall.Kill(-f.PID, syscall.SIGKILL)
 	return nil
 }
 
