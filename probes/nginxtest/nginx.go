@@ -5,14 +5,12 @@ package nginxtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -61,10 +59,7 @@ type Nginx struct {
 	Addr      string // "127.0.0.1:Port"
 
 	argv   []string
-	cmd    *exec.Cmd
-	cancel context.CancelFunc // kills the whole process group (cmd.Cancel)
-	done   chan struct{}      // closed when the master has been reaped
-	werr   error              // the master's exit status, valid after done
+	master *master
 }
 
 // Start writes a config from o into a fresh prefix, starts nginx in the foreground in its
@@ -81,7 +76,6 @@ func Start(t testing.TB, o Options) *Nginx {
 		AccessLog: filepath.Join(prefix, "logs", "access.log"),
 		PIDFile:   filepath.Join(prefix, "nginx.pid"),
 		Port:      FreePort(t),
-		done:      make(chan struct{}),
 	}
 	n.Addr = net.JoinHostPort("127.0.0.1", fmt.Sprint(n.Port))
 	for _, d := range []string{"logs", "temp"} {
@@ -118,28 +112,11 @@ func (n *Nginx) start() error {
 		return err
 	}
 	defer stderr.Close()
-	// The context bounds nginx's life to the test: Stop cancels it when SIGQUIT was
-	// not enough, and cmd.Cancel then kills the group rather than the master alone,
-	// which would orphan its workers.
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, n.argv[0], n.argv[1:]...)
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.Dir = n.Prefix
-	cmd.Stdout = stderr
-	cmd.Stderr = stderr
-	// Own process group, so a stop can take the workers down with the master; the
-	// parent-death signal keeps a crashed test binary from leaving nginx behind.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		cancel()
-		return fmt.Errorf("start %s: %w", strings.Join(n.argv, " "), err)
+	m, err := startMaster(n.argv, n.Prefix, stderr)
+	if err != nil {
+		return err
 	}
-	n.cmd, n.cancel = cmd, cancel
-	n.PID = cmd.Process.Pid
-	go func() {
-		n.werr = cmd.Wait()
-		close(n.done)
-	}()
+	n.master, n.PID = m, m.pid
 	return nil
 }
 
@@ -147,10 +124,8 @@ func (n *Nginx) start() error {
 func (n *Nginx) waitReady(d time.Duration) error {
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
-		select {
-		case <-n.done:
-			return fmt.Errorf("nginx exited during start: %v; stderr: %s", n.werr, n.stderrText())
-		default:
+		if gone, err := n.master.exited(); gone {
+			return fmt.Errorf("nginx exited during start: %v; stderr: %s", err, n.stderrText())
 		}
 		if dialable(n.Addr, 200*time.Millisecond) {
 			return nil
@@ -163,31 +138,7 @@ func (n *Nginx) waitReady(d time.Duration) error {
 // Stop sends SIGQUIT (graceful shutdown) to the master, and SIGKILL to its whole process
 // group if it has not exited within a bound; it waits until the master is reaped.
 // Calling it again is harmless.
-func (n *Nginx) Stop() error {
-	if n.cmd == nil {
-		return nil
-	}
-	defer n.cancel()
-	// Workers share the group: whatever became of the master (stopped
-	// here, exited, or killed), none of them may outlive the test.
-	defer syscall.Kill(-n.PID, syscall.SIGKILL)
-	select {
-	case <-n.done:
-		return nil
-	default:
-	}
-	if err := syscall.Kill(n.PID, syscall.SIGQUIT); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return fmt.Errorf("SIGQUIT %d: %w", n.PID, err)
-	}
-	select {
-	case <-n.done:
-	case <-time.After(stopTimeout):
-		// Graceful shutdown waits for open requests (a hanging upstream); do not.
-		n.cancel()
-		<-n.done
-	}
-	return nil
-}
+func (n *Nginx) Stop() error { return n.master.stop() }
 
 // ErrorLogText returns the whole error log (empty when it does not exist yet).
 func (n *Nginx) ErrorLogText() string {

@@ -1,15 +1,12 @@
 package nginxtest
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -34,10 +31,8 @@ type FPM struct {
 	PID      int    // the master process (leader of its own process group)
 	ErrorLog string // php-fpm's error log (workers' stderr is caught into it)
 
-	stderr string             // file with the master's stdout and stderr
-	cancel context.CancelFunc // kills the whole process group (cmd.Cancel)
-	done   chan struct{}      // closed when the master has been reaped
-	werr   error              // the master's exit status, valid after done
+	stderr string // file with the master's stdout and stderr
+	master *master
 }
 
 // PHPBinary returns the php-fpm binary for tests: $NGX502_TEST_PHPFPM, else
@@ -76,7 +71,6 @@ func PHPFPM(t testing.TB, o PHPOptions) *FPM {
 		Root:     filepath.Join(dir, "www"),
 		ErrorLog: filepath.Join(dir, "php-fpm.log"),
 		stderr:   filepath.Join(dir, "stderr.log"),
-		done:     make(chan struct{}),
 	}
 	if err := os.Mkdir(f.Root, 0o755); err != nil {
 		t.Fatal(err)
@@ -86,28 +80,16 @@ func PHPFPM(t testing.TB, o PHPOptions) *FPM {
 	if err := os.WriteFile(confPath, []byte(fpmConf(dir, f, o)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// A file, not a pipe: Wait need not wait for workers that inherited the pipe.
 	out, err := os.Create(f.stderr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-n", "-F", "-R", "-y", confPath)
-	// Own process group and parent-death signal, as for nginx: a stuck master is
-	// killed with its workers, and a crashed test binary leaves nothing behind.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("nginxtest: start %s: %v", bin, err)
+	m, err := startMaster([]string{bin, "-n", "-F", "-R", "-y", confPath}, dir, out)
+	if err != nil {
+		t.Fatalf("nginxtest: %v", err)
 	}
-	f.PID, f.cancel = cmd.Process.Pid, cancel
-	go func() {
-		f.werr = cmd.Wait()
-		close(f.done)
-	}()
+	f.master, f.PID = m, m.pid
 	t.Cleanup(func() {
 		if err := f.Stop(); err != nil {
 			t.Errorf("nginxtest: stop php-fpm: %v", err)
@@ -162,13 +144,12 @@ func (f *FPM) waitReady(d time.Duration) error {
 			c.Close()
 			return nil
 		}
-		select {
-		case <-f.done:
+		if gone, err := f.master.exited(); gone {
 			out, _ := os.ReadFile(f.stderr)
 			log, _ := os.ReadFile(f.ErrorLog)
-			return fmt.Errorf("php-fpm exited during start: %v\n%s\n%s", f.werr, out, log)
-		case <-time.After(20 * time.Millisecond):
+			return fmt.Errorf("php-fpm exited during start: %v\n%s\n%s", err, out, log)
 		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	return fmt.Errorf("php-fpm did not listen on %s within %s", f.Socket, d)
 }
@@ -176,30 +157,7 @@ func (f *FPM) waitReady(d time.Duration) error {
 // Stop sends SIGQUIT (graceful stop) to the master, and SIGKILL to its whole process
 // group if it has not exited within a bound; it waits until the master is reaped.
 // Calling it again is harmless.
-func (f *FPM) Stop() error {
-	if f.cancel == nil {
-		return nil
-	}
-	defer f.cancel()
-	// Workers share the group: whatever became of the master (stopped
-	// here, exited, or killed), none of them may outlive the test.
-	defer syscall.Kill(-f.PID, syscall.SIGKILL)
-	select {
-	case <-f.done:
-		return nil
-	default:
-	}
-	if err := syscall.Kill(f.PID, syscall.SIGQUIT); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return fmt.Errorf("SIGQUIT %d: %w", f.PID, err)
-	}
-	select {
-	case <-f.done:
-	case <-time.After(stopTimeout):
-		f.cancel()
-		<-f.done
-	}
-	return nil
-}
+func (f *FPM) Stop() error { return f.master.stop() }
 
 // Script writes a PHP file named name into Root and returns its path.
 func (f *FPM) Script(t testing.TB, name, code string) string {
