@@ -2,32 +2,17 @@ package steps
 
 import (
 	"fmt"
-	"strings"
 	"time"
+
+	"ngx502/probes/service"
 )
 
-// shellQuote quotes one word for display the way a person would type it.
-// Commands are never run through a shell; this is only for showing them.
-func shellQuote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	if strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// shellQuote quotes one word for display the way a person would type it,
+// with the rules the service commands use. Nothing runs through a shell.
+func shellQuote(s string) string { return service.Command{Argv: []string{s}}.String() }
 
 // shellLine renders an argv as one copy-pasteable command line.
-func shellLine(argv []string) string {
-	q := make([]string, len(argv))
-	for i, a := range argv {
-		q[i] = shellQuote(a)
-	}
-	return strings.Join(q, " ")
-}
+func shellLine(argv []string) string { return service.Command{Argv: argv}.String() }
 
 func truncate(s string, n int) string {
 	r := []rune(s)
