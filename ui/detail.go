@@ -63,10 +63,12 @@ func (m model) detailLines(i int, d dims) []string {
 		}
 		if f.Fix != "" {
 			// The fix is what the admin acts on: wrap it, up to 3 lines.
-			for j, line := range wrapIndent("  fix: "+clean(f.Fix), w, "       ") {
-				if j == 3 {
-					break
-				}
+			fix := wrapIndent("  fix: "+clean(f.Fix), w, "       ")
+			if len(fix) > 3 {
+				fix = fix[:3]
+				fix[2] = cut(fix[2]+" …", w) // the whole fix is in the verdict and the report
+			}
+			for _, line := range fix {
 				l = append(l, st.fix.Render(line))
 			}
 		}
