@@ -74,13 +74,16 @@ type Finding struct {
 
 // Outcome is what one step found.
 type Outcome struct {
-	Step     ID            `json:"id"`
-	Status   Status        `json:"status"`
-	Summary  string        `json:"summary"`
-	Checks   []Check       `json:"checks"`
-	Findings []Finding     `json:"findings"`
-	Actions  []Action      `json:"actions,omitempty"`
-	Took     time.Duration `json:"-"`
+	Step     ID        `json:"id"`
+	Status   Status    `json:"status"`
+	Summary  string    `json:"summary"`
+	Checks   []Check   `json:"checks"`
+	Findings []Finding `json:"findings"`
+	Actions  []Action  `json:"actions,omitempty"`
+	// Answering lists the subjects a live probe found healthy: evidence
+	// against log-only findings about them.
+	Answering []string      `json:"-"`
+	Took      time.Duration `json:"-"`
 }
 
 // add appends a check and folds its status into the outcome.

@@ -49,9 +49,12 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 	failed := 0
 	for i := range eps {
 		o.add(checks[i])
-		if finds[i] != nil {
+		switch {
+		case finds[i] != nil:
 			o.Findings = append(o.Findings, *finds[i])
 			failed++
+		case checks[i].Status == Pass:
+			o.Answering = append(o.Answering, subjectOf(eps[i]))
 		}
 	}
 	via := throughNginx(ctx, c, eps)

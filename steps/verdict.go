@@ -53,9 +53,22 @@ func Decide(outs []Outcome) Verdict {
 			}
 		}
 	}
+	answering := map[string]bool{}
+	for _, o := range outs {
+		for _, s := range o.Answering {
+			answering[s] = true
+		}
+	}
 	ranked := make([]Finding, 0, len(order))
 	for _, k := range order {
-		ranked = append(ranked, *merged[k])
+		f := *merged[k]
+		if answering[f.Subject] && liveCause(f.Cause) {
+			// The log says it failed, but it answers now: it came back,
+			// or fails only at times. Still worth a look, less likely now.
+			f.Weight /= 2
+			f.Evidence = append(f.Evidence, "probe: "+f.Subject+" answers now")
+		}
+		ranked = append(ranked, f)
 	}
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Weight > ranked[j].Weight })
 
@@ -109,4 +122,15 @@ func dedupe(in []string) []string {
 		}
 	}
 	return out
+}
+
+// liveCause: causes a passing probe of the same upstream contradicts. A
+// socket nginx's worker may not write, or a header only some pages send,
+// can still fail for nginx while this probe gets through.
+func liveCause(c CauseID) bool {
+	switch c {
+	case CauseRefused, CauseSocketMissing, CauseTimeout, CauseClosed, CauseReset, CauseUnreachable, CauseBusy:
+		return true
+	}
+	return false
 }

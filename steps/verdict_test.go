@@ -95,3 +95,25 @@ func TestVersionBefore(t *testing.T) {
 }
 
 func serverWithListen(l string) nginx.Server { return nginx.Server{Listen: []string{l}} }
+
+// A log full of refusals about an upstream that answers now is a fault
+// that passed (or comes and goes): a runner-up, not the verdict.
+func TestDecideDiscountsLogFaultsOfAnAnsweringUpstream(t *testing.T) {
+	outs := []Outcome{
+		{Step: Logs, Status: Fail, Findings: []Finding{
+			{Cause: CauseRefused, Subject: "127.0.0.1:8080", Weight: 5, Evidence: []string{"log: 9× connect() failed (111: Connection refused)"}},
+			{Cause: CauseSocketPerm, Subject: "unix:/run/app.sock", Weight: 5, Evidence: []string{"log: 3× connect() to unix:/run/app.sock failed (13: Permission denied)"}},
+		}},
+		{Step: Upstream, Status: Pass, Answering: []string{"127.0.0.1:8080", "unix:/run/app.sock"}},
+	}
+	v := Decide(outs)
+	// The root probe gets through a socket nginx's workers may not write,
+	// so its answer says nothing against a permission fault.
+	if v.Cause != CauseSocketPerm {
+		t.Fatalf("verdict %s, want socket-permission to stand", v.Cause)
+	}
+	if len(v.Others) != 1 || v.Others[0].Cause != CauseRefused || v.Others[0].Weight != 2 ||
+		v.Others[0].Evidence[len(v.Others[0].Evidence)-1] != "probe: 127.0.0.1:8080 answers now" {
+		t.Fatalf("others %+v: want the refusals halved with the probe's answer as evidence", v.Others)
+	}
+}
