@@ -85,8 +85,10 @@ func restartSummary(v Verdict, o Outcome, note Check, blocked string, backend bo
 		return "nothing to restart: nginx was not found"
 	case v.Cause == CauseHealthy || v.Cause == CauseUnknown:
 		return "no restart needed; " + o.Actions[0].Label + " available on request"
-	case backend || reloadCures(v.Cause):
+	case backend || v.Cause == CauseConfigStale || v.Cause == CauseNginxDown:
 		return "proposed: " + o.Actions[0].Command
+	case reloadCures(v.Cause):
+		return "after you change the config as the fix says: " + o.Actions[0].Command
 	case note.Result != "":
 		return note.Result + " (a reload of nginx will not fix this)"
 	}
