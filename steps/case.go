@@ -16,6 +16,8 @@ import (
 type Options struct {
 	Binary   string        // --nginx
 	Conf     string        // --conf
+	PID      int           // --pid: the nginx master to inspect when several run
+	NginxT   bool          // --nginx-t: run nginx -t even on a config not owned by root
 	Prefix   string        // --prefix
 	ErrorLog []string      // --error-log, replaces the discovered logs
 	Since    time.Duration // --since, default 24h

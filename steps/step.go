@@ -82,8 +82,12 @@ type Outcome struct {
 	Actions  []Action  `json:"actions,omitempty"`
 	// Answering lists the subjects a live probe found healthy: evidence
 	// against log-only findings about them.
-	Answering []string      `json:"-"`
-	Took      time.Duration `json:"-"`
+	Answering []string `json:"-"`
+	// Unfinished says why the step stopped before it had looked at
+	// everything (cancelled, out of time); "" when it finished. What it
+	// shows is partial, so the verdict never calls such a run healthy.
+	Unfinished string        `json:"unfinished,omitempty"`
+	Took       time.Duration `json:"-"`
 }
 
 // add appends a check and folds its status into the outcome.
