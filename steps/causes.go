@@ -34,6 +34,7 @@ const (
 	CauseConfigStale    CauseID = "config-not-loaded"
 	CauseOther          CauseID = "other-upstream"
 	CauseUnknown        CauseID = "unknown"
+	CauseIncomplete     CauseID = "incomplete"
 )
 
 // Cause explains one cause ID to a person.
@@ -124,6 +125,9 @@ func causeCatalogue() map[CauseID]Cause {
 			"reload nginx (after nginx -t passes)"},
 		{CauseOther, "other upstream errors", "nginx logged upstream errors of a rarer kind.", "read the sample lines"},
 		{CauseUnknown, "could not determine the cause", "Not enough evidence could be gathered.", "run with sudo so every check can run"},
+		{CauseIncomplete, "the checks did not finish, so nothing is ruled out",
+			"Some steps were cancelled or ran out of time before they looked at everything; what they did see shows no cause.",
+			"run ngx502 again and let every step finish (raise --timeout for slow upstreams)"},
 	}
 	m := make(map[CauseID]Cause, len(list))
 	for _, c := range list {

@@ -83,7 +83,7 @@ func restartSummary(v Verdict, o Outcome, note Check, blocked string, backend bo
 		return "restart refused: " + blocked
 	case len(o.Actions) == 0:
 		return "nothing to restart: nginx was not found"
-	case v.Cause == CauseHealthy || v.Cause == CauseUnknown:
+	case v.Cause == CauseHealthy || v.Inconclusive():
 		return "no restart needed; " + o.Actions[0].Label + " available on request"
 	case backend || v.Cause == CauseConfigStale || v.Cause == CauseNginxDown:
 		return "proposed: " + o.Actions[0].Command

@@ -12,8 +12,28 @@ type Verdict struct {
 	Subject  string   `json:"subject,omitempty"`
 	Evidence []string `json:"evidence"`
 	Fix      string   `json:"fix"`
-	// Others are the runner-up causes, most likely first.
-	Others []Finding `json:"others,omitempty"`
+	// Others are the runner-up causes, most likely first (at most
+	// maxOthers; MoreOthers counts the rest).
+	Others     []Finding `json:"others,omitempty"`
+	MoreOthers int       `json:"more_others,omitempty"`
+	// Unfinished names the steps that stopped before they looked at
+	// everything ("2 Upstream: cancelled"); such a run is never healthy.
+	Unfinished []string `json:"unfinished,omitempty"`
+}
+
+// maxOthers bounds the runner-ups every output shows.
+const maxOthers = 5
+
+// Inconclusive reports whether the run could not decide: nothing could be
+// read, or the checks did not finish and found nothing. Such a run exits 2.
+func (v Verdict) Inconclusive() bool {
+	return v.Cause == CauseUnknown || v.Cause == CauseIncomplete
+}
+
+// Unfinished returns a placeholder outcome for a step that never came back
+// (the run was quit or cancelled first): it counts as not finished.
+func Unfinished(id ID, why string) Outcome {
+	return Outcome{Step: id, Status: Skipped, Summary: "did not finish: " + why, Unfinished: why}
 }
 
 // minWeight is the least total weight that names a cause; below it the
@@ -71,19 +91,25 @@ func Decide(outs []Outcome) Verdict {
 		ranked = append(ranked, f)
 	}
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Weight > ranked[j].Weight })
+	unfinished := unfinishedSteps(outs)
 
 	if len(ranked) == 0 || ranked[0].Weight < minWeight {
-		v := Verdict{Cause: CauseHealthy, Title: CauseOf(CauseHealthy).Title, Fix: CauseOf(CauseHealthy).Fix}
-		if undecided(outs) {
-			v.Cause, v.Title = CauseUnknown, CauseOf(CauseUnknown).Title
-			v.Fix = CauseOf(CauseUnknown).Fix
+		v := Verdict{Unfinished: unfinished}
+		switch {
+		case len(unfinished) > 0:
+			v.setCause(CauseIncomplete)
+			v.Evidence = append(v.Evidence, unfinished...)
+		case undecided(outs):
+			v.setCause(CauseUnknown)
+		default:
+			v.setCause(CauseHealthy)
 		}
 		for _, o := range outs {
-			if o.Step != Restart && o.Summary != "" {
+			if o.Step != Restart && o.Summary != "" && o.Unfinished == "" {
 				v.Evidence = append(v.Evidence, fmt.Sprintf("%s: %s", InfoOf(o.Step).Title, o.Summary))
 			}
 		}
-		v.Others = ranked
+		v.setOthers(ranked)
 		return v
 	}
 	top := ranked[0]
@@ -91,10 +117,44 @@ func Decide(outs []Outcome) Verdict {
 	if fix == "" {
 		fix = CauseOf(top.Cause).Fix
 	}
-	return Verdict{
+	v := Verdict{
 		Cause: top.Cause, Title: top.Title, Subject: top.Subject,
-		Evidence: dedupe(top.Evidence), Fix: fix, Others: ranked[1:],
+		Evidence: dedupe(top.Evidence), Fix: fix, Unfinished: unfinished,
 	}
+	v.setOthers(ranked[1:])
+	return v
+}
+
+func (v *Verdict) setCause(id CauseID) {
+	c := CauseOf(id)
+	v.Cause, v.Title, v.Fix = id, c.Title, c.Fix
+}
+
+// setOthers keeps the strongest runner-ups; a summary finding of a capped
+// group (weight 0) is not a runner-up of its own.
+func (v *Verdict) setOthers(fs []Finding) {
+	v.Others, v.MoreOthers = nil, 0
+	for _, f := range fs {
+		switch {
+		case f.Weight <= 0:
+		case len(v.Others) < maxOthers:
+			v.Others = append(v.Others, f)
+		default:
+			v.MoreOthers++
+		}
+	}
+}
+
+// unfinishedSteps lists steps 1–4 that stopped before they were done.
+func unfinishedSteps(outs []Outcome) []string {
+	var out []string
+	for _, o := range outs {
+		if o.Step != Restart && o.Unfinished != "" {
+			info := InfoOf(o.Step)
+			out = append(out, fmt.Sprintf("step %d %s did not finish: %s", info.Number, info.Title, o.Unfinished))
+		}
+	}
+	return out
 }
 
 // undecided is true when the probes that could have shown a problem did

@@ -117,3 +117,35 @@ func TestDecideDiscountsLogFaultsOfAnAnsweringUpstream(t *testing.T) {
 		t.Fatalf("others %+v: want the refusals halved with the probe's answer as evidence", v.Others)
 	}
 }
+
+func TestDecideUnfinished(t *testing.T) {
+	quiet := []Outcome{
+		{Step: Logs, Status: Pass, Summary: "no upstream errors"},
+		Unfinished(Upstream, "cancelled"),
+		{Step: Config, Status: Pass},
+		{Step: Network, Status: Pass, Unfinished: "12 of 40 connects not run: out of time"},
+	}
+	v := Decide(quiet)
+	if v.Cause != CauseIncomplete || !v.Inconclusive() || len(v.Unfinished) != 2 {
+		t.Fatalf("an unfinished quiet run: %s %v, want incomplete naming both steps", v.Cause, v.Unfinished)
+	}
+	if !strings.Contains(strings.Join(v.Evidence, "\n"), "step 2 Upstream did not finish: cancelled") {
+		t.Errorf("evidence %q does not name step 2", v.Evidence)
+	}
+	found := append(quiet, Outcome{Step: Logs, Findings: []Finding{{Cause: CauseRefused, Subject: "127.0.0.1:8080", Weight: 5}}})
+	if v := Decide(found); v.Cause != CauseRefused || len(v.Unfinished) != 2 {
+		t.Errorf("a cause found before the run stopped: %s %v, want upstream-refused, marked unfinished", v.Cause, v.Unfinished)
+	}
+}
+
+func TestDecideBoundsRunnerUps(t *testing.T) {
+	var fs []Finding
+	for i := range 50 {
+		fs = append(fs, Finding{Cause: CauseRefused, Subject: nginx.Where{File: "x", Line: i}.String(), Weight: 3})
+	}
+	fs = append(fs, Finding{Cause: CauseRefused, Title: "45 more upstreams, same cause"}) // a capped group's summary
+	v := Decide([]Outcome{{Step: Upstream, Findings: fs}})
+	if len(v.Others) != maxOthers || v.MoreOthers != 49-maxOthers {
+		t.Errorf("runner-ups %d (+%d more), want %d (+%d)", len(v.Others), v.MoreOthers, maxOthers, 49-maxOthers)
+	}
+}

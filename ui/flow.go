@@ -76,14 +76,8 @@ func (m model) checksIn() bool {
 // redecide recomputes the verdict; it is shown once steps 1–4 are in.
 func (m *model) redecide() {
 	m.decided = true
-	var outs []steps.Outcome
-	for _, s := range m.steps {
-		if s.has {
-			outs = append(outs, s.out)
-		}
-	}
 	// A cancelled step does not hold the verdict back; it is decided from
-	// what came in and marked partial.
+	// what came in, with the cancelled step counted as unfinished.
 	m.partial = false
 	for _, s := range m.steps[:restartIdx] {
 		switch {
@@ -93,7 +87,7 @@ func (m *model) redecide() {
 			m.decided = false
 		}
 	}
-	m.verdict = steps.Decide(outs)
+	m.verdict = steps.Decide(m.outcomes(m.partial))
 }
 
 func (m model) index(id steps.ID) int {

@@ -223,13 +223,30 @@ func (m model) anyRunning(from, to int) bool {
 	return false
 }
 
-// report is what ran so far, in step order, with the verdict over it.
+// report is what ran so far, in step order, with the verdict over it. A
+// check that never came back counts as unfinished, so quitting early can
+// never leave "healthy" in the scrollback.
 func (m model) report() steps.Report {
+	outs := m.outcomes(true)
+	return steps.Report{Case: m.c, Outcomes: outs, Verdict: steps.Decide(outs)}
+}
+
+// outcomes lists the outcomes in step order. With placeholders, each of
+// steps 1–4 that has none yet (running, cancelled, never run) stands in as
+// unfinished.
+func (m model) outcomes(placeholders bool) []steps.Outcome {
 	var outs []steps.Outcome
-	for _, s := range m.steps {
-		if s.has {
+	for i, s := range m.steps {
+		switch {
+		case s.has:
 			outs = append(outs, s.out)
+		case placeholders && i != restartIdx:
+			why := "still running when ngx502 quit"
+			if s.state == cancelled {
+				why = "cancelled"
+			}
+			outs = append(outs, steps.Unfinished(s.info.ID, why))
 		}
 	}
-	return steps.Report{Case: m.c, Outcomes: outs, Verdict: steps.Decide(outs)}
+	return outs
 }

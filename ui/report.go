@@ -33,11 +33,14 @@ func Write(w io.Writer, r steps.Report, format string) error {
 	return nil
 }
 
-// ExitCode is 0 when no problem was found and 1 otherwise; main itself
-// returns 2 when it could not run at all.
+// ExitCode is 0 when no problem was found, 1 when one was, and 2 when the
+// run could not decide (nothing readable, or the checks did not finish).
 func ExitCode(r steps.Report) int {
-	if r.Verdict.Cause == steps.CauseHealthy {
+	switch {
+	case r.Verdict.Cause == steps.CauseHealthy:
 		return 0
+	case r.Verdict.Inconclusive():
+		return 2
 	}
 	return 1
 }
@@ -72,6 +75,11 @@ func verdictText(v steps.Verdict) string {
 	}
 	if v.Fix != "" {
 		fmt.Fprintf(&b, "         fix: %s\n", clean(v.Fix))
+	}
+	if !v.Inconclusive() {
+		for _, u := range v.Unfinished {
+			fmt.Fprintf(&b, "         partial: %s\n", clean(u))
+		}
 	}
 	return b.String()
 }
@@ -108,6 +116,9 @@ func writeText(w io.Writer, r steps.Report) {
 	fmt.Fprint(w, verdictText(r.Verdict))
 	for _, o := range r.Verdict.Others {
 		fmt.Fprintf(w, "         also: %s: %s\n", strings.TrimSpace(clean(string(o.Cause))+" "+clean(o.Subject)), clean(o.Title))
+	}
+	if n := r.Verdict.MoreOthers; n > 0 {
+		fmt.Fprintf(w, "         also: %d more, less likely\n", n)
 	}
 	for _, o := range r.Outcomes {
 		info := steps.InfoOf(o.Step)

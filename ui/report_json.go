@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"unicode/utf8"
 
 	"ngx502/steps"
 )
@@ -30,6 +33,8 @@ type jsonVerdict struct {
 	Subject  string   `json:"subject,omitempty"`
 	Evidence []string `json:"evidence"`
 	Fix      string   `json:"fix"`
+	// Unfinished names the steps that did not finish: the verdict is partial.
+	Unfinished []string `json:"unfinished,omitempty"`
 }
 
 type jsonStep struct {
@@ -63,7 +68,7 @@ func toJSON(r steps.Report) jsonReport {
 	}
 	v := r.Verdict
 	out.Verdict = jsonVerdict{Cause: string(v.Cause), Title: v.Title, Subject: v.Subject,
-		Evidence: nonNil(v.Evidence), Fix: v.Fix}
+		Evidence: nonNil(v.Evidence), Fix: v.Fix, Unfinished: v.Unfinished}
 	for _, o := range r.Outcomes {
 		s := jsonStep{ID: string(o.Step), Status: string(o.Status), Summary: o.Summary,
 			Checks: []jsonCheck{}, Findings: []jsonFinding{}, Actions: o.Actions}
@@ -79,13 +84,39 @@ func toJSON(r steps.Report) jsonReport {
 }
 
 func writeJSON(w io.Writer, r steps.Report) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // log lines are full of "->" and "<"
 	if err := enc.Encode(toJSON(r)); err != nil {
 		return fmt.Errorf("encode JSON report: %w", err)
 	}
+	if _, err := w.Write(escapeTerminalRunes(buf.Bytes())); err != nil {
+		return fmt.Errorf("write JSON report: %w", err)
+	}
 	return nil
+}
+
+// escapeTerminalRunes writes C1 controls and bidi overrides as \uXXXX, as
+// the text report does: encoding/json escapes C0 controls but passes these
+// through, and `cat report.json` would hand an 8-bit CSI or a U+202E from
+// a log line to the terminal. Encoded JSON is valid UTF-8 and such runes
+// occur only inside strings, so the escape keeps the document's meaning.
+func escapeTerminalRunes(js []byte) []byte {
+	if !slices.ContainsFunc(js, func(c byte) bool { return c >= utf8.RuneSelf }) {
+		return js // ASCII only: nothing to escape
+	}
+	out := make([]byte, 0, len(js)+16)
+	for i := 0; i < len(js); {
+		r, size := utf8.DecodeRune(js[i:])
+		if r >= 0x80 && r <= 0x9f || isBidi(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, js[i:i+size]...)
+		}
+		i += size
+	}
+	return out
 }
 
 // nonNil keeps empty lists as [] rather than null, so consumers can

@@ -27,6 +27,11 @@ func writeMarkdown(w io.Writer, r steps.Report) {
 	if v.Fix != "" {
 		fmt.Fprintf(w, ">\n> **fix:** %s\n", mdText(v.Fix))
 	}
+	if !v.Inconclusive() {
+		for _, u := range v.Unfinished {
+			fmt.Fprintf(w, ">\n> **partial:** %s\n", mdText(u))
+		}
+	}
 	for _, o := range r.Outcomes {
 		info := steps.InfoOf(o.Step)
 		fmt.Fprintf(w, "\n## %d. %s — %s\n\n%s\n", info.Number, mdText(info.Title), o.Status, mdText(o.Summary))

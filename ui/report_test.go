@@ -153,8 +153,8 @@ func TestExitCode(t *testing.T) {
 		t.Error("healthy should exit 0")
 	}
 	empty := steps.Report{Verdict: steps.Decide(nil)}
-	if ExitCode(empty) != 1 || render(t, empty, "json") == "" {
-		t.Error("nothing ran: not healthy, and the JSON must still render")
+	if ExitCode(empty) != 2 || render(t, empty, "json") == "" {
+		t.Error("nothing ran: could not decide (exit 2), and the JSON must still render")
 	}
 }
 
@@ -174,5 +174,23 @@ func assertNoControls(t *testing.T, s string) {
 		if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) {
 			t.Fatalf("control %U in sanitised output", r)
 		}
+	}
+}
+
+func TestJSONEscapesTerminalRunes(t *testing.T) {
+	r := testReport()
+	r.Verdict.Evidence = append(r.Verdict.Evidence, "log: GET /\u009b31m\u202eevil\u2066 x é")
+	js := render(t, r, "json")
+	for _, bad := range []string{"\u009b", "\u202e", "\u2066"} {
+		if strings.Contains(js, bad) {
+			t.Errorf("JSON carries raw %U", []rune(bad)[0])
+		}
+	}
+	if !strings.Contains(js, `\u009b31m\u202eevil\u2066 x é`) {
+		t.Errorf("JSON lost the escaped text or the plain é:\n%s", js)
+	}
+	var back map[string]any
+	if err := json.Unmarshal([]byte(js), &back); err != nil {
+		t.Fatalf("escaped JSON no longer parses: %v", err)
 	}
 }
