@@ -55,8 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "ngx502", version)
 		return exitOK
 	}
-	// Ctrl+C outside the wizard (plain mode) cancels the probes.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(context.Background(), stderr)
 	defer stop()
 
 	kase, err := steps.Discover(ctx, c.opts)
@@ -99,6 +98,8 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	fs.Usage = func() { usage(fs, stderr) }
 	fs.StringVar(&c.opts.Conf, "conf", "", "nginx.conf to inspect (default: the running master's -c, else nginx -V's --conf-path)")
 	fs.StringVar(&c.opts.Binary, "nginx", "", "nginx binary (default: the running master's, else nginx on PATH, else /usr/sbin/nginx)")
+	fs.IntVar(&c.opts.PID, "pid", 0, "pid of the nginx master to inspect when several run")
+	fs.BoolVar(&c.opts.NginxT, "nginx-t", false, "run nginx -t even when the config is not owned by root (it may create the pid file, open logs, chown temp dirs, load modules)")
 	fs.StringVar(&c.opts.Prefix, "prefix", "", "nginx prefix, like nginx -p (default: the master's -p, else --prefix from nginx -V)")
 	fs.Func("error-log", "error log to read instead of the config's (repeatable)", func(s string) error {
 		c.opts.ErrorLog = append(c.opts.ErrorLog, s)
@@ -122,6 +123,9 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	if c.format == "md" {
 		c.format = "markdown"
 	}
+	if c.opts.PID < 0 {
+		return c, fmt.Errorf("--pid %d: want the pid of a running nginx master", c.opts.PID)
+	}
 	if c.opts.Since <= 0 {
 		return c, fmt.Errorf("--since must be positive, e.g. 2h")
 	}
@@ -142,4 +146,33 @@ Exit codes: 0 no problem found · 1 a problem found · 2 could not run
 Flags:
 `)
 	fs.PrintDefaults()
+}
+
+// interruptible cancels ctx on the first SIGINT/SIGTERM, so running probes
+// stop and what came in is reported; a second signal exits at once, for a
+// probe or discovery that does not give up quickly enough.
+func interruptible(parent context.Context, stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	sig := make(chan os.Signal, 2)
+	done := make(chan struct{})
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-sig:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sig:
+			fmt.Fprintln(stderr, "ngx502: interrupted twice: quitting without a report")
+			os.Exit(exitUsage)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sig)
+		close(done)
+		cancel()
+	}
 }
