@@ -9,24 +9,34 @@ import (
 	"strings"
 )
 
-// Master is a running nginx master found in /proc.
+// Master is a running nginx master found in /proc. Conf, Prefix, Globals and
+// ErrorLog are filled only when ArgvExact: a guessed -g must never reach
+// root's nginx -t.
 type Master struct {
-	PID      int
-	Binary   string   // /proc/PID/exe target; "" when unreadable (not root)
-	Cmdline  []string // the original argv, recovered from the process title
-	Conf     string   // -c as given (may be relative to the prefix)
-	Prefix   string   // -p as given (may be relative to Cwd)
-	Globals  string   // -g value
-	ErrorLog string   // -e value: where the master logged before it read error_log
-	Cwd      string   // /proc/PID/cwd target, to resolve a relative -p; "" when unreadable
+	PID       int
+	UID       int      // real uid from /proc/PID/status; -1 when unreadable
+	Binary    string   // /proc/PID/exe target; "" when unreadable (not root)
+	Cmdline   []string // the original argv, recovered from the process title (a plain split on spaces when !ArgvExact)
+	ArgvExact bool     // the title splits into exactly one argv nginx accepts
+	ArgvWhy   string   // why !ArgvExact, in plain words
+	Conf      string   // -c as given (may be relative to the prefix)
+	Prefix    string   // -p as given (may be relative to Cwd)
+	Globals   string   // -g value
+	ErrorLog  string   // -e value: where the master logged before it read error_log
+	Cwd       string   // /proc/PID/cwd target, to resolve a relative -p; "" when unreadable
+	Trusted   bool     // run by root from a root-owned binary only root can change: safe to run as root
+	Distrust  string   // why !Trusted, in plain words ("runs as uid 65534 (nobody), not root")
 }
 
 const masterTitle = "nginx: master process "
 
 // FindMasters scans procRoot ("/proc") for processes titled
-// "nginx: master process …" and recovers their -c, -p and -g. A process that
-// vanishes or cannot be read mid-scan is skipped: /proc changes under us.
-func FindMasters(procRoot string) ([]Master, error) {
+// "nginx: master process …", recovers their argv and judges whether each may
+// be trusted (see TrustBinary); namedBinary is the admin's --nginx, which a
+// trusted master must be running ("" for any). Every titled master is
+// returned, trusted or not, lowest PID first. A process that vanishes or
+// cannot be read mid-scan is skipped: /proc changes under us.
+func FindMasters(procRoot, namedBinary string) ([]Master, error) {
 	if procRoot == "" {
 		procRoot = "/proc"
 	}
@@ -40,7 +50,8 @@ func FindMasters(procRoot string) ([]Master, error) {
 		if err != nil || pid <= 0 {
 			continue
 		}
-		raw, err := os.ReadFile(filepath.Join(procRoot, e.Name(), "cmdline"))
+		dir := filepath.Join(procRoot, e.Name())
+		raw, err := os.ReadFile(filepath.Join(dir, "cmdline"))
 		if err != nil {
 			continue
 		}
@@ -49,8 +60,9 @@ func FindMasters(procRoot string) ([]Master, error) {
 			continue
 		}
 		m.PID = pid
-		m.Binary = readLinkClean(filepath.Join(procRoot, e.Name(), "exe"))
-		m.Cwd = readLinkClean(filepath.Join(procRoot, e.Name(), "cwd"))
+		m.Binary = readLinkClean(filepath.Join(dir, "exe"))
+		m.Cwd = readLinkClean(filepath.Join(dir, "cwd"))
+		trustMaster(dir, &m, namedBinary)
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
@@ -67,51 +79,20 @@ func readLinkClean(p string) string {
 	return strings.TrimSuffix(t, " (deleted)")
 }
 
-// parseMasterTitle recovers argv from nginx's process title. nginx rewrites
-// its argv area into one space-joined string (ngx_setproctitle), so argv
-// boundaries are lost and values such as -g "daemon on; master_process on;"
-// must be reassembled: a value runs until the next nginx flag.
-func parseMasterTitle(cmdline string) (Master, bool) {
-	cmdline = strings.TrimRight(cmdline, "\x00")
-	// Without the title rewrite (unusual) the cmdline is NUL-separated.
-	rest, ok := strings.CutPrefix(strings.ReplaceAll(cmdline, "\x00", " "), masterTitle)
+// parseMasterTitle reads a master's /proc/PID/cmdline (see recoverArgv) and,
+// only when its argv is exact, its -c, -p, -g and -e. ok is false for
+// anything not titled "nginx: master process …", including a plain
+// NUL-separated nginx argv (a process that never set its title).
+func parseMasterTitle(cmdline string) (m Master, ok bool) {
+	argv, why, ok := readArgv(cmdline)
 	if !ok {
 		return Master{}, false
 	}
-	words := strings.Fields(rest)
-	m := Master{Cmdline: words}
-	for i := 1; i < len(words); i++ {
-		w := words[i]
-		if len(w) < 2 || w[0] != '-' || !strings.ContainsRune("cpgse", rune(w[1])) {
-			continue
-		}
-		flag := w[1]
-		val := w[2:] // nginx also accepts the value glued on: -c/etc/nginx.conf
-		if val == "" {
-			j := i + 1
-			for ; j < len(words); j++ {
-				if isNginxFlag(words[j]) && (flag != 'g' || strings.HasSuffix(val, ";")) {
-					break
-				}
-				val = strings.TrimPrefix(val+" "+words[j], " ")
-			}
-			i = j - 1
-		}
-		switch flag {
-		case 'c':
-			m.Conf = val
-		case 'p':
-			m.Prefix = val
-		case 'g':
-			m.Globals = val
-		case 'e':
-			m.ErrorLog = val
-		}
+	m = Master{Cmdline: argv, ArgvExact: why == "", ArgvWhy: why}
+	if !m.ArgvExact {
+		return m, true
 	}
+	o, _ := parseOptions(argv[1:])
+	m.Conf, m.Prefix, m.Globals, m.ErrorLog = o.conf, o.prefix, o.globals, o.errorLog
 	return m, true
-}
-
-// isNginxFlag reports whether w looks like one of nginx's command-line options.
-func isNginxFlag(w string) bool {
-	return len(w) >= 2 && w[0] == '-' && strings.ContainsRune("?hvVtTqspecg", rune(w[1]))
 }
