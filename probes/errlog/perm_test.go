@@ -69,10 +69,19 @@ func TestSummarizePermissionDenied(t *testing.T) {
 	}
 }
 
-// TestMain doubles as the unprivileged child of
-// TestSummarizePermissionDenied: with permEnv set it only reports what
-// Summarize saw and exits, so no skipped helper test shows in the run.
+// TestMain doubles as the child processes of TestSummarizePermissionDenied
+// (permEnv: run as nobody) and TestSummarizeRSS (rssRelayEnv, rssEnv):
+// each only reports what it saw and exits, so no skipped helper test shows
+// in the run.
 func TestMain(m *testing.M) {
+	if log := os.Getenv(rssRelayEnv); log != "" {
+		relaySummarizeRSS(log)
+		os.Exit(0)
+	}
+	if log := os.Getenv(rssEnv); log != "" {
+		helperSummarizeRSS(log)
+		os.Exit(0)
+	}
 	if log := os.Getenv(permEnv); log != "" {
 		s := Summarize(context.Background(), []string{log}, time.Time{}, time.UTC)
 		f := s.Files[0]

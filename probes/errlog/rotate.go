@@ -116,22 +116,41 @@ func olderThan(info fs.FileInfo, since time.Time) bool {
 	return !since.IsZero() && info.ModTime().Before(since)
 }
 
-// open opens path for reading, decompressing .gz files.
-func open(path string) (io.ReadCloser, error) {
+// open opens path for reading, decompressing .gz files, and returns its
+// size. Only the bytes present at open are read (fstat right after open,
+// then io.LimitReader; for .gz the compressed source is limited): nginx
+// may keep appending faster than we parse, and chasing a live writer's end
+// once read 2.4 GB. What comes later belongs to the next run.
+func open(path string) (io.ReadCloser, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read error log: %w", err)
+		return nil, 0, fmt.Errorf("cannot read error log: %w", err)
 	}
-	if !strings.HasSuffix(path, ".gz") {
-		return f, nil
-	}
-	zr, err := gzip.NewReader(f)
+	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("cannot read error log %s: %w", path, err)
+		return nil, 0, fmt.Errorf("cannot read error log: %w", err)
 	}
-	return gzCloser{zr, f}, nil
+	src := io.LimitReader(f, info.Size())
+	if !strings.HasSuffix(path, ".gz") {
+		return limitedFile{src, f}, info.Size(), nil
+	}
+	zr, err := gzip.NewReader(src)
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("cannot read error log %s: %w", path, err)
+	}
+	return gzCloser{zr, f}, info.Size(), nil
 }
+
+// limitedFile reads a file up to a limit and closes the file.
+type limitedFile struct {
+	io.Reader
+	f *os.File
+}
+
+// Close closes the file.
+func (l limitedFile) Close() error { return l.f.Close() }
 
 // gzCloser closes both the gzip stream and the file under it.
 type gzCloser struct {

@@ -6,9 +6,12 @@ import "strings"
 // It is the status when this attempt was the last one: with several peers
 // or a reused keepalive connection nginx may retry and the client gets
 // whatever the next attempt gives.
-func Status(e Entry) int {
+func Status(e Entry) int { return statusOf(e, Classify(e)) }
+
+// statusOf is Status for an entry already classified as k.
+func statusOf(e Entry, k Kind) int {
 	m := e.Message
-	switch Classify(e) {
+	switch k {
 	case KindTimeout:
 		if !strings.HasPrefix(m, "upstream timed out") {
 			return 502 // errno 110 from the kernel is FT_ERROR, not nginx's timer

@@ -5,27 +5,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"time"
 )
-
-// Group aggregates entries by Peer × Kind.
-type Group struct {
-	Peer        string    // Peer() of the entries: address, unix:path, group or host name
-	Kind        Kind      // Classify() of the entries
-	Status      int       // Status of the most recent entry that has one
-	Count       int       // entries in the group
-	First, Last time.Time // oldest and newest entry
-	Servers     []string  // distinct server names, sorted
-	Sample      Entry     // most recent
-}
 
 // Summary is what Summarize found in a set of log files.
 type Summary struct {
 	Files    []FileStat
-	Entries  int     // entries with Time >= Since
-	Upstream int     // entries with a non-empty Kind
-	Groups   []Group // sorted by Count desc, then Last desc
+	Entries  int        // entries with Time >= Since
+	Upstream int        // entries with a non-empty Kind: the Counts of Groups plus the Entries of Overflow
+	Groups   []Group    // the heaviest MaxGroups peer × kind groups, sorted by Count desc, then Last desc
+	Overflow []Overflow // per Kind, the groups evicted to keep Groups bounded; most entries first
 	Since    time.Time
 }
 
@@ -33,8 +22,8 @@ type Summary struct {
 // the file was skipped because its mtime is older than Since.
 type FileStat struct {
 	Path    string // the file (a rotated sibling has its own FileStat)
-	Size    int64  // bytes on disk (compressed for .gz)
-	Read    bool   // read to the end without error
+	Size    int64  // bytes on disk when opened (compressed for .gz): all that is read
+	Read    bool   // read to the end (its size at open) without error
 	Err     error  // e.g. wrapped fs.ErrPermission, or ErrNotFile
 	Entries int    // entries with Time >= Since in this file
 }
@@ -44,9 +33,16 @@ type FileStat struct {
 // Unreadable files are reported in FileStat.Err (errors.Is(err,
 // fs.ErrPermission) tells a caller to suggest sudo) and do not stop the
 // others. Cancelling ctx stops reading; the interrupted file carries ctx's error.
+// Memory is bounded whatever the input: at most MaxGroups groups, the rest
+// summed in Overflow; Upstream is the sum of both.
 func Summarize(ctx context.Context, paths []string, since time.Time, loc *time.Location) Summary {
+	return summarize(ctx, paths, since, loc, MaxGroups)
+}
+
+// summarize is Summarize with a table of maxGroups groups.
+func summarize(ctx context.Context, paths []string, since time.Time, loc *time.Location, maxGroups int) Summary {
 	s := Summary{Since: since}
-	acc := map[groupKey]*groupAcc{}
+	acc := newGroupTable(maxGroups)
 	var seen []os.FileInfo
 	for _, path := range paths {
 		if err := special(path); err != nil {
@@ -83,12 +79,12 @@ func Summarize(ctx context.Context, paths []string, since time.Time, loc *time.L
 			st := readFile(ctx, todo[i], since, loc, &s, acc)
 			s.Files = append(s.Files, st)
 			if ctx.Err() != nil {
-				s.Groups = sortGroups(acc)
+				s.Groups, s.Overflow = acc.groups(), acc.over.overflows()
 				return s
 			}
 		}
 	}
-	s.Groups = sortGroups(acc)
+	s.Groups, s.Overflow = acc.groups(), acc.over.overflows()
 	return s
 }
 
@@ -103,15 +99,16 @@ func dup(seen []os.FileInfo, info os.FileInfo) bool {
 	return false
 }
 
-// readFile scans one file into s and acc.
-func readFile(ctx context.Context, f logFile, since time.Time, loc *time.Location, s *Summary, acc map[groupKey]*groupAcc) FileStat {
+// readFile scans one file into s and acc, up to its size at open.
+func readFile(ctx context.Context, f logFile, since time.Time, loc *time.Location, s *Summary, acc *groupTable) FileStat {
 	st := FileStat{Path: f.path, Size: f.info.Size()}
-	rc, err := open(f.path)
+	rc, size, err := open(f.path)
 	if err != nil {
 		st.Err = err
 		return st
 	}
 	defer rc.Close()
+	st.Size = size
 	err = Scan(ctx, rc, loc, since, func(e Entry) {
 		st.Entries++
 		s.Entries++
@@ -120,13 +117,7 @@ func readFile(ctx context.Context, f logFile, since time.Time, loc *time.Locatio
 			return
 		}
 		s.Upstream++
-		key := groupKey{Peer(e), k}
-		g := acc[key]
-		if g == nil {
-			g = &groupAcc{Group: Group{Peer: key.peer, Kind: k, First: e.Time}, servers: map[string]bool{}}
-			acc[key] = g
-		}
-		g.add(e)
+		acc.add(e, k)
 	})
 	if err != nil {
 		st.Err = fmt.Errorf("%s: %w", f.path, err)
@@ -134,60 +125,4 @@ func readFile(ctx context.Context, f logFile, since time.Time, loc *time.Locatio
 	}
 	st.Read = true
 	return st
-}
-
-// groupKey identifies a group.
-type groupKey struct {
-	peer string
-	kind Kind
-}
-
-// groupAcc is a Group being built.
-type groupAcc struct {
-	Group
-	servers map[string]bool
-}
-
-// add counts e into the group; entries arrive oldest file first.
-func (g *groupAcc) add(e Entry) {
-	g.Count++
-	if e.Time.Before(g.First) {
-		g.First = e.Time
-	}
-	if !e.Time.Before(g.Last) {
-		g.Last, g.Sample = e.Time, e
-		if st := Status(e); st != 0 {
-			g.Status = st
-		}
-	}
-	if e.Server != "" {
-		g.servers[e.Server] = true
-	}
-}
-
-// sortGroups freezes the accumulators: Count desc, then Last desc, then
-// peer and kind so equal groups keep a stable order.
-func sortGroups(acc map[groupKey]*groupAcc) []Group {
-	out := make([]Group, 0, len(acc))
-	for _, g := range acc {
-		grp := g.Group
-		for name := range g.servers {
-			grp.Servers = append(grp.Servers, name)
-		}
-		sort.Strings(grp.Servers)
-		out = append(out, grp)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		switch {
-		case a.Count != b.Count:
-			return a.Count > b.Count
-		case !a.Last.Equal(b.Last):
-			return a.Last.After(b.Last)
-		case a.Peer != b.Peer:
-			return a.Peer < b.Peer
-		}
-		return a.Kind < b.Kind
-	})
-	return out
 }

@@ -1,0 +1,244 @@
+package errlog
+
+import (
+	"hash/maphash"
+	"sort"
+	"strings"
+	"time"
+)
+
+// MaxGroups bounds Summary.Groups. Any remote client can make nginx log a
+// new peer per request (proxy_pass http://$host and a random Host header),
+// so the table keeps the heaviest hitters and folds the rest into
+// Summary.Overflow instead of growing with the input.
+const MaxGroups = 1000
+
+// maxServers bounds Group.Servers; further names are only counted.
+const maxServers = 8
+
+// maxMoreServers bounds the distinct names counted in Group.MoreServers.
+const maxMoreServers = 64
+
+// Group aggregates entries by Peer × Kind.
+type Group struct {
+	Peer        string    // Peer() of the entries: address, unix:path, group or host name
+	Kind        Kind      // Classify() of the entries
+	Status      int       // Status of the most recent entry that has one
+	Count       int       // entries in the group since it last entered the table (see Restarted)
+	First, Last time.Time // oldest and newest entry counted in Count
+	Servers     []string  // the first 8 distinct server names seen, sorted
+	MoreServers int       // distinct server names beyond Servers (counting stops at 64)
+	Sample      Entry     // most recent
+	// Restarted: this peer × kind was evicted into Summary.Overflow earlier
+	// and came back, so Count and First cover only the entries since it
+	// returned; the earlier ones are in the Overflow of its Kind.
+	Restarted bool
+}
+
+// groupKey identifies a group.
+type groupKey struct {
+	peer string
+	kind Kind
+}
+
+// groupAcc is a Group being built.
+type groupAcc struct {
+	Group
+	key     groupKey
+	seq     uint64              // arrival order: the last tie-break for eviction
+	hash    uint64              // overflowTable.hash of key
+	lastSec int64               // Last in Unix seconds, for evictBefore
+	index   int                 // position in groupTable.heap
+	more    map[uint64]struct{} // hashes of server names beyond Servers
+}
+
+// groupTable keeps at most limit groups: the Space-Saving idea without its
+// count inheritance. When the table is full a new key evicts the lightest
+// group (smallest Count, then oldest Last) into the overflow, so a real
+// failing upstream that repeats keeps its slot while one-off peers churn
+// through one slot after another; a group's count restarts if it is
+// evicted and returns, which keeps every count exact and the totals
+// adding up (Groups + Overflow = Summary.Upstream). The price: a newcomer
+// is the lightest group until it repeats, so junk peers that each repeat
+// more often than a new real peer can crowd it into the overflow.
+type groupTable struct {
+	limit int
+	byKey map[groupKey]*groupAcc
+	heap  groupHeap // min-heap: the next group to evict on top
+	seq   uint64
+	seed  maphash.Seed
+	over  overflowTable
+}
+
+// newGroupTable returns an empty table of at most limit groups.
+func newGroupTable(limit int) *groupTable {
+	seed := maphash.MakeSeed()
+	return &groupTable{limit: limit, byKey: map[groupKey]*groupAcc{}, seed: seed, over: newOverflowTable(seed)}
+}
+
+// add counts an upstream entry of kind k.
+func (t *groupTable) add(e Entry, k Kind) {
+	peer := Peer(e)
+	g := t.byKey[groupKey{peer, k}]
+	if g == nil {
+		g = t.admit(groupKey{peer, k}, e.Time)
+	}
+	g.add(e, t.seed)
+	t.heap.fix(g.index) // a heavier, newer group sinks
+}
+
+// admit gives key a slot: a new one while the table has room, else the
+// lightest group's, folded into the overflow first. The slot is left at
+// Count 0 for add, which restores the heap order.
+func (t *groupTable) admit(key groupKey, first time.Time) *groupAcc {
+	key.peer = strings.Clone(key.peer) // do not pin the whole raw entry
+	var g *groupAcc
+	if len(t.heap) < t.limit {
+		g = &groupAcc{index: len(t.heap)}
+		t.heap = append(t.heap, g)
+	} else {
+		g = t.heap[0]
+		t.over.fold(g)
+		delete(t.byKey, g.key)
+	}
+	g.reset(key, first, t.seq)
+	t.seq++
+	g.hash = t.over.hash(key)
+	g.Restarted = t.over.evicted(g.hash)
+	t.byKey[key] = g
+	return g
+}
+
+// reset empties a slot for key, keeping its allocations.
+func (g *groupAcc) reset(key groupKey, first time.Time, seq uint64) {
+	servers := g.Servers[:0]
+	clear(g.more)
+	g.Group = Group{Peer: key.peer, Kind: key.kind, First: first, Servers: servers}
+	g.key, g.seq, g.lastSec = key, seq, g.Last.Unix()
+}
+
+// add counts e into the group; entries arrive oldest file first.
+func (g *groupAcc) add(e Entry, seed maphash.Seed) {
+	g.Count++
+	if e.Time.Before(g.First) {
+		g.First = e.Time
+	}
+	if !e.Time.Before(g.Last) {
+		g.Last, g.lastSec, g.Sample = e.Time, e.Time.Unix(), e
+		if st := statusOf(e, g.Kind); st != 0 {
+			g.Status = st
+		}
+	}
+	if e.Server != "" {
+		g.addServer(e.Server, seed)
+	}
+}
+
+// addServer records a server name: the first maxServers by name, the
+// rest as hashes so they are counted once each.
+func (g *groupAcc) addServer(name string, seed maphash.Seed) {
+	for _, s := range g.Servers {
+		if s == name {
+			return
+		}
+	}
+	if len(g.Servers) < maxServers {
+		g.Servers = append(g.Servers, strings.Clone(name))
+		return
+	}
+	if g.more == nil {
+		g.more = map[uint64]struct{}{}
+	}
+	if len(g.more) < maxMoreServers {
+		g.more[maphash.String(seed, name)] = struct{}{}
+		g.MoreServers = len(g.more)
+	}
+}
+
+// groups freezes the table: Count desc, then Last desc, then peer and
+// kind so equal groups keep a stable order.
+func (t *groupTable) groups() []Group {
+	out := make([]Group, 0, len(t.heap))
+	for _, g := range t.heap {
+		grp := g.Group
+		grp.Servers = append([]string(nil), g.Servers...)
+		sort.Strings(grp.Servers)
+		out = append(out, grp)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Count != b.Count:
+			return a.Count > b.Count
+		case !a.Last.Equal(b.Last):
+			return a.Last.After(b.Last)
+		case a.Peer != b.Peer:
+			return a.Peer < b.Peer
+		}
+		return a.Kind < b.Kind
+	})
+	return out
+}
+
+// groupHeap is a binary min-heap of the groups, the next to evict on
+// top; hand-written because this runs once per upstream entry and
+// container/heap's interface calls are most of its cost.
+type groupHeap []*groupAcc
+
+// evictBefore is the eviction order: smallest Count, then oldest Last,
+// then first arrived.
+func evictBefore(a, b *groupAcc) bool {
+	switch {
+	case a.Count != b.Count:
+		return a.Count < b.Count
+	case a.lastSec != b.lastSec:
+		return a.lastSec < b.lastSec
+	}
+	return a.seq < b.seq
+}
+
+// fix restores the order after the group at i changed.
+func (h groupHeap) fix(i int) {
+	if !h.down(i) {
+		h.up(i)
+	}
+}
+
+// up moves the group at i towards the top while it goes first.
+func (h groupHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !evictBefore(h[i], h[p]) {
+			return
+		}
+		h.swap(i, p)
+		i = p
+	}
+}
+
+// down sinks the group at i below the groups that go before it and
+// reports whether it moved.
+func (h groupHeap) down(i int) bool {
+	start := i
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			break
+		}
+		if r := c + 1; r < len(h) && evictBefore(h[r], h[c]) {
+			c = r
+		}
+		if !evictBefore(h[c], h[i]) {
+			break
+		}
+		h.swap(i, c)
+		i = c
+	}
+	return i > start
+}
+
+// swap swaps two groups and their indexes.
+func (h groupHeap) swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
