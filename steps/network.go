@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 	"syscall"
 
 	"ngx502/probes/netcheck"
@@ -14,7 +15,9 @@ import (
 )
 
 // runNetwork checks what lies between nginx and each upstream: the name,
-// the route, the listening process, and the security modules.
+// the route, the listening process, and the security modules. Names are
+// resolved first, then every address is connected to and every host
+// pinged, concurrently; the checks come out in the config's order.
 func runNetwork(ctx context.Context, c *Case) Outcome {
 	o := Outcome{Status: Pass}
 	if len(c.Endpoints) == 0 {
@@ -25,98 +28,183 @@ func runNetwork(ctx context.Context, c *Case) Outcome {
 	if err != nil {
 		o.add(Check{Name: "listening sockets", Command: "sudo ss -ltnpx", Status: Warn, Result: "cannot read: " + err.Error()})
 	}
-	pinged := map[string]bool{}
-	for _, ep := range c.Endpoints {
-		if ep.Network == "unix" {
-			unixChecks(ctx, c, &o, table, ep)
-			continue
-		}
-		addrs := resolveChecks(ctx, c, &o, ep)
-		tcpChecks(ctx, c, &o, table, ep, addrs)
-		if len(addrs) > 0 && !pinged[ep.Host] {
-			pinged[ep.Host] = true
-			o.add(pingCheck(ctx, c, ep))
+	var mac Outcome
+	var wg sync.WaitGroup
+	wg.Go(func() { macChecks(ctx, c, &mac) })
+	eps := distinctTargets(c.Endpoints)
+	r := &netRun{ctx: ctx, c: c, o: &o, table: table, byPort: byPort(table), units: map[int]string{}, emitted: map[string]bool{}}
+	r.lookups = resolveAll(ctx, c, eps)
+	r.dials, r.pings = reachAll(ctx, c, eps, r.lookups)
+	wg.Wait()
+	left := 0
+	for _, ep := range eps {
+		if !r.endpoint(ep) {
+			left++
 		}
 	}
-	macChecks(ctx, c, &o)
+	for _, ch := range mac.Checks {
+		o.add(ch)
+	}
+	o.Findings = append(o.Findings, mac.Findings...)
 	o.Summary = networkSummary(o)
+	if left > 0 {
+		o.Unfinished = notProbedText(ctx, left, len(eps), "upstreams not checked")
+		o.Summary += fmt.Sprintf("; %s of %s upstreams not checked (%s)", thousands(left), thousands(len(eps)), stopReason(ctx))
+	}
 	return o
 }
 
-func resolveChecks(ctx context.Context, c *Case, o *Outcome, ep nginx.Endpoint) []netip.Addr {
-	if a, err := netip.ParseAddr(ep.Host); err == nil {
-		return []netip.Addr{a}
-	}
-	l := netcheck.Resolve(ctx, ep.Host, c.Opts.Timeout)
-	ch := Check{Name: "resolve " + ep.Host, Command: "getent ahosts " + shellQuote(ep.Host), Status: Pass}
-	if l.Err != nil {
-		ch.Status, ch.Result = Fail, "does not resolve: "+l.Err.Error()
-		o.add(ch)
-		o.Findings = append(o.Findings, Finding{Cause: CauseResolver, Title: CauseOf(CauseResolver).Title,
-			Subject: ep.Address, Where: where(ep.Where), Weight: 3, Evidence: []string{"dns: " + ep.Host + " " + ch.Result},
-			Fix: "fix the name at " + where(ep.Where) + " or its DNS/hosts entry, then reload nginx"})
-		return nil
-	}
-	ch.Result = fmt.Sprintf("%s in %s", joinAddrs(l.Addrs), ms(l.Took))
-	o.add(ch)
-	return l.Addrs
+// netRun holds what the network step measured, for assembling its checks
+// in the config's order; emitted makes each shared fact one check.
+type netRun struct {
+	ctx     context.Context
+	c       *Case
+	o       *Outcome
+	table   netcheck.Table
+	byPort  map[uint16]netcheck.Table  // table's TCP listeners by port: one lookup per connect check
+	units   map[int]string             // systemd unit by PID, read once per PID
+	lookups map[string]netcheck.Lookup // absent: not resolved in time
+	dials   map[dialKey]netcheck.Dial  // absent: not connected in time
+	pings   map[string]netcheck.Ping   // absent: not pinged in time
+	emitted map[string]bool
 }
 
-func tcpChecks(ctx context.Context, c *Case, o *Outcome, t netcheck.Table, ep nginx.Endpoint, addrs []netip.Addr) {
+// once reports whether key is new, and marks it.
+func (r *netRun) once(key string) bool {
+	if r.emitted[key] {
+		return false
+	}
+	r.emitted[key] = true
+	return true
+}
+
+// endpoint adds ep's checks and findings; false when part of it was not
+// checked in time.
+func (r *netRun) endpoint(ep nginx.Endpoint) bool {
+	if ep.Network == "unix" {
+		return r.unixChecks(ep)
+	}
+	addrs, resolved := r.resolveCheck(ep)
+	if !resolved {
+		return false
+	}
+	done := r.tcpChecks(ep, addrs)
+	if len(addrs) > 0 && r.once("ping "+ep.Host) {
+		p, ok := r.pings[ep.Host]
+		if !ok {
+			r.o.add(notRunCheck(r.ctx, r.c, "ping "+ep.Host, pingCommand(ep)))
+		} else {
+			r.o.add(pingCheck(ep, p))
+		}
+	}
+	return done
+}
+
+func (r *netRun) resolveCheck(ep nginx.Endpoint) ([]netip.Addr, bool) {
+	addrs, ok := addrsOf(ep, r.lookups)
+	if _, ip := literal(ep.Host); ip {
+		return addrs, true
+	}
+	name, cmd := "resolve "+ep.Host, "getent ahosts "+shellQuote(ep.Host)
+	first := r.once(name)
+	if !ok {
+		if first {
+			r.o.add(notRunCheck(r.ctx, r.c, name, cmd))
+		}
+		return nil, false
+	}
+	l := r.lookups[ep.Host]
+	ch := Check{Name: name, Command: cmd, Status: Pass, Result: fmt.Sprintf("%s in %s", joinAddrs(l.Addrs), ms(l.Took))}
+	if l.Err != nil {
+		ch.Status, ch.Result = Fail, "does not resolve: "+l.Err.Error()
+		r.o.Findings = append(r.o.Findings, Finding{Cause: CauseResolver, Title: CauseOf(CauseResolver).Title,
+			Subject: ep.Address, Where: where(ep.Where), Weight: 3, Evidence: []string{"dns: " + ep.Host + " " + ch.Result},
+			Fix: "fix the name at " + where(ep.Where) + " or its DNS/hosts entry, then reload nginx"})
+	}
+	if first {
+		r.o.add(ch)
+	}
+	return addrs, true
+}
+
+func (r *netRun) tcpChecks(ep nginx.Endpoint, addrs []netip.Addr) bool {
+	done := true
 	ok := map[bool]bool{} // by IPv6-ness: did a connect succeed?
 	for _, a := range addrs {
 		ap := netip.AddrPortFrom(a, uint16(ep.Port))
-		d := netcheck.Connect(ctx, "tcp", ap.String(), c.Opts.Timeout)
-		owners := t.ForTCP(ap)
-		ch := Check{Name: "connect " + ap.String(), Command: "nc -zv -w 5 " + a.String() + " " + fmt.Sprint(ep.Port), Status: Pass}
-		if d.Err == nil {
-			ok[a.Is6()] = true
-			ch.Result = fmt.Sprintf("open in %s · %s", ms(d.Took), ownerText(c, owners, t.Partial))
-			o.add(ch)
+		name := "connect " + ap.String()
+		cmd := "nc -zv -w 5 " + a.String() + " " + fmt.Sprint(ep.Port)
+		d, ran := r.dials[dialKey{"tcp", ap.String()}]
+		if !ran {
+			done = false
+			if r.once(name) {
+				r.o.add(notRunCheck(r.ctx, r.c, name, cmd))
+			}
 			continue
 		}
-		ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), ownerText(c, owners, t.Partial))
-		o.add(ch)
+		if d.Err == nil {
+			ok[a.Is6()] = true
+		}
+		if !r.once(name) {
+			continue
+		}
+		owners := r.byPort[ap.Port()].ForTCP(ap)
+		ch := Check{Name: name, Command: cmd, Status: Pass}
+		if d.Err == nil {
+			ch.Result = fmt.Sprintf("open in %s · %s", ms(d.Took), r.ownerText(owners))
+			r.o.add(ch)
+			continue
+		}
+		ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), r.ownerText(owners))
+		r.o.add(ch)
 		if f := errnoFinding(nginx.Endpoint{Network: "tcp", Address: ap.String(), Where: ep.Where}, d.Err, "network: connect "+ap.String()+": "+errnoText(d)); f != nil {
 			if f.Cause == CauseRefused && len(owners) == 0 {
 				f.Weight = 2
 				f.Evidence = append(f.Evidence, "network: nothing listens on "+ap.String())
 				f.Fix = "start the service that should listen on " + ap.String() + " (or fix the address at " + where(ep.Where) + ")"
 			}
-			o.Findings = append(o.Findings, *f)
+			r.o.Findings = append(r.o.Findings, *f)
 		}
 	}
 	if ep.Host == "localhost" && ok[false] && !ok[true] && len(addrs) > 1 {
-		o.Findings = append(o.Findings, Finding{Cause: CauseLocalhostIPv6, Title: CauseOf(CauseLocalhostIPv6).Title,
+		r.o.Findings = append(r.o.Findings, Finding{Cause: CauseLocalhostIPv6, Title: CauseOf(CauseLocalhostIPv6).Title,
 			Subject: ep.Address, Where: where(ep.Where), Weight: 4,
 			Evidence: []string{"network: localhost resolves to " + joinAddrs(addrs) + "; only the IPv4 address accepts connections"},
 			Fix:      fmt.Sprintf("write 127.0.0.1:%d instead of localhost:%d at %s", ep.Port, ep.Port, where(ep.Where))})
 	}
+	return done
 }
 
-func unixChecks(ctx context.Context, c *Case, o *Outcome, t netcheck.Table, ep nginx.Endpoint) {
-	d := netcheck.Connect(ctx, "unix", ep.Address, c.Opts.Timeout)
-	owners := t.ForUnix(ep.Address)
-	ch := Check{Name: "connect unix:" + ep.Address, Command: "sudo ss -lxp | grep " + shellQuote(ep.Address), Status: Pass}
-	if d.Err == nil {
-		ch.Result = fmt.Sprintf("accepts in %s · %s", ms(d.Took), ownerText(c, owners, t.Partial))
-		o.add(ch)
-		return
+func (r *netRun) unixChecks(ep nginx.Endpoint) bool {
+	name, cmd := "connect unix:"+ep.Address, "sudo ss -lxp | grep "+shellQuote(ep.Address)
+	d, ran := r.dials[dialKey{"unix", ep.Address}]
+	if !ran {
+		r.o.add(notRunCheck(r.ctx, r.c, name, cmd))
+		return false
 	}
-	ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), ownerText(c, owners, t.Partial))
-	o.add(ch)
+	owners := r.table.ForUnix(ep.Address)
+	ch := Check{Name: name, Command: cmd, Status: Pass}
+	if d.Err == nil {
+		ch.Result = fmt.Sprintf("accepts in %s · %s", ms(d.Took), r.ownerText(owners))
+		r.o.add(ch)
+		return true
+	}
+	ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), r.ownerText(owners))
+	r.o.add(ch)
 	if f := errnoFinding(ep, d.Err, "network: "+ch.Result); f != nil {
 		f.Weight = 2
 		if f.Cause == CauseSocketMissing {
 			f.Fix = "start the backend that creates " + ep.Address + " (or fix the path at " + where(ep.Where) + ")"
 		}
-		o.Findings = append(o.Findings, *f)
+		r.o.Findings = append(r.o.Findings, *f)
 	}
+	return true
 }
 
-func pingCheck(ctx context.Context, c *Case, ep nginx.Endpoint) Check {
-	p := netcheck.PingHost(ctx, ep.Host, ep.Port, 3, c.Opts.Timeout)
-	ch := Check{Name: "ping " + ep.Host, Command: "ping -c 3 " + shellQuote(ep.Host), Status: Pass}
+func pingCommand(ep nginx.Endpoint) string { return "ping -c 3 " + shellQuote(ep.Host) }
+
+func pingCheck(ep nginx.Endpoint, p netcheck.Ping) Check {
+	ch := Check{Name: "ping " + ep.Host, Command: pingCommand(ep), Status: Pass}
 	switch {
 	case p.Received > 0:
 		ch.Result = fmt.Sprintf("%s: %d/%d replies, avg %s", p.Method, p.Received, p.Sent, ms(p.AvgRTT))
@@ -155,15 +243,34 @@ func macChecks(ctx context.Context, c *Case, o *Outcome) {
 	o.add(aa)
 }
 
-func ownerText(c *Case, ls []netcheck.Listener, partial bool) string {
+// byPort splits t's TCP listeners by port. ForTCP only ever matches on the
+// probed port, so asking the port's table gives the same owners without
+// scanning thousands of listeners per check.
+func byPort(t netcheck.Table) map[uint16]netcheck.Table {
+	out := map[uint16]netcheck.Table{}
+	for _, l := range t.Listeners {
+		if l.Network != "unix" {
+			p := out[l.Address.Port()]
+			p.Listeners, p.Partial = append(p.Listeners, l), t.Partial
+			out[l.Address.Port()] = p
+		}
+	}
+	return out
+}
+
+func (r *netRun) ownerText(ls []netcheck.Listener) string {
 	if len(ls) == 0 {
 		return "nothing listens"
 	}
 	var parts []string
 	for _, l := range ls {
-		unit := service.UnitOfPID(c.Opts.ProcRoot, l.PID)
+		unit, ok := r.units[l.PID]
+		if !ok {
+			unit = service.UnitOfPID(r.c.Opts.ProcRoot, l.PID)
+			r.units[l.PID] = unit
+		}
 		switch {
-		case l.PID == 0 && partial:
+		case l.PID == 0 && r.table.Partial:
 			parts = append(parts, "a process this user cannot see (run with sudo)")
 		case l.PID == 0:
 			parts = append(parts, "an unknown process")
@@ -192,17 +299,22 @@ func joinAddrs(as []netip.Addr) string {
 }
 
 func networkSummary(o Outcome) string {
-	fails := 0
+	fails, ran := 0, 0
 	for _, ch := range o.Checks {
-		if ch.Status == Fail {
+		switch ch.Status {
+		case Fail:
 			fails++
+			ran++
+		case Skipped:
+		default:
+			ran++
 		}
 	}
 	if fails == 0 {
-		return fmt.Sprintf("%d checks passed", len(o.Checks))
+		return fmt.Sprintf("%s checks passed", thousands(ran))
 	}
 	for _, f := range o.Findings {
-		return fmt.Sprintf("%d of %d checks fail: %s", fails, len(o.Checks), strings.TrimPrefix(f.Evidence[0], "network: "))
+		return fmt.Sprintf("%s of %s checks fail: %s", thousands(fails), thousands(ran), strings.TrimPrefix(f.Evidence[0], "network: "))
 	}
-	return fmt.Sprintf("%d of %d checks fail", fails, len(o.Checks))
+	return fmt.Sprintf("%s of %s checks fail", thousands(fails), thousands(ran))
 }

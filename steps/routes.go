@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -20,19 +21,27 @@ func routeLocations(cfg *nginx.Config, ep nginx.Endpoint) []routed {
 	if cfg == nil {
 		return nil
 	}
-	at := map[nginx.Where]bool{}
-	for _, r := range ep.Routes {
-		at[r.Where] = true
-	}
 	var out []routed
 	for _, s := range cfg.Servers {
 		for _, l := range s.Locations {
-			if l.Pass != nil && at[l.Where] {
+			if l.Pass != nil && routesTo(ep, l.Where) {
 				out = append(out, routed{server: s, loc: l})
 			}
 		}
 	}
 	return out
+}
+
+// routesTo reports whether the location at w is one of ep's routes. An
+// endpoint has few routes, so a scan (line first, the cheap compare)
+// beats hashing every location of a config with thousands.
+func routesTo(ep nginx.Endpoint, w nginx.Where) bool {
+	for _, r := range ep.Routes {
+		if r.Where.Line == w.Line && r.Where.File == w.File {
+			return true
+		}
+	}
+	return false
 }
 
 type routed struct {
@@ -85,13 +94,27 @@ func parseSize(s string) (int, error) {
 	return n * mult, nil
 }
 
-// throughNginx requests each location that uses the endpoints from nginx
-// itself, which is the only way to see the 502 the user sees.
-func throughNginx(ctx context.Context, c *Case, eps []nginx.Endpoint) []Check {
-	var out []Check
+// viaTarget is one request to send through nginx: a location and the
+// address, scheme and path that reach it.
+type viaTarget struct {
+	r                  routed
+	addr, scheme, path string
+}
+
+// viaAnswer is what nginx answered for one location; silent means nginx
+// did not accept the request at all (as opposed to slow or 502).
+type viaAnswer struct {
+	Check
+	silent bool
+}
+
+// viaTargets picks at most maxViaNginx distinct locations that use eps,
+// in eps's order.
+func viaTargets(cfg *nginx.Config, eps []nginx.Endpoint) []viaTarget {
+	var out []viaTarget
 	seen := map[string]bool{}
 	for _, ep := range eps {
-		for _, r := range routeLocations(c.Config, ep) {
+		for _, r := range routeLocations(cfg, ep) {
 			if len(out) == maxViaNginx {
 				return out
 			}
@@ -101,26 +124,62 @@ func throughNginx(ctx context.Context, c *Case, eps []nginx.Endpoint) []Check {
 				continue
 			}
 			seen[addr+path] = true
-			out = append(out, viaNginx(ctx, c, r, addr, scheme, path))
+			out = append(out, viaTarget{r: r, addr: addr, scheme: scheme, path: path})
 		}
 	}
 	return out
 }
 
-func viaNginx(ctx context.Context, c *Case, r routed, addr, scheme, path string) Check {
-	host := serverName(r.server)
-	res := httpprobe.Probe(ctx, httpprobe.Target{Network: "tcp", Address: addr, Scheme: scheme,
-		Host: host, Path: path, Insecure: true}, c.Opts.Timeout)
-	ch := Check{Name: "via nginx " + host + path, Command: res.Command, Status: Pass}
+// throughNginx requests each location that uses the endpoints from nginx
+// itself, which is the only way to see the 502 the user sees; the
+// requests run concurrently and come back in viaTargets's order.
+func throughNginx(ctx context.Context, c *Case, eps []nginx.Endpoint) []viaAnswer {
+	ts := viaTargets(c.Config, eps)
+	out := make([]viaAnswer, len(ts))
+	ran := forEach(ctx, len(ts), viaLimit, func(i int) { out[i] = viaNginx(ctx, c, ts[i]) })
+	for i, ok := range ran {
+		if !ok {
+			t := ts[i].target()
+			out[i] = viaAnswer{Check: notRunCheck(ctx, c, "via nginx "+t.Host+t.Path, httpprobe.Command(t, c.Opts.Timeout))}
+		}
+	}
+	return out
+}
+
+// target is the request that reaches v through nginx.
+func (v viaTarget) target() httpprobe.Target {
+	return httpprobe.Target{Network: "tcp", Address: v.addr, Scheme: v.scheme,
+		Host: serverName(v.r.server), Path: v.path, Insecure: true}
+}
+
+func viaNginx(ctx context.Context, c *Case, v viaTarget) viaAnswer {
+	t := v.target()
+	res := httpprobe.Probe(ctx, t, c.Opts.Timeout)
+	ch := Check{Name: "via nginx " + t.Host + t.Path, Command: res.Command, Status: Pass}
+	if interrupted(ctx, res.Err != nil) {
+		return viaAnswer{Check: notRunCheck(ctx, c, ch.Name, ch.Command)}
+	}
 	switch {
+	case res.Err != nil && res.Phase == httpprobe.PhaseHeader && isTimeout(res.Err):
+		// nginx took the request and is still waiting for its upstream
+		// (proxy_read_timeout is 60s by default): up, but no answer.
+		ch.Status = Warn
+		ch.Result = fmt.Sprintf("nginx accepted the request but sent no answer within %s: it is still waiting for the upstream", humanDuration(res.Timeout))
 	case res.Err != nil:
 		ch.Status, ch.Result = Warn, "nginx itself does not answer: "+httpprobe.Explain(res)
+		return viaAnswer{Check: ch, silent: true}
 	case res.Status == 502 || res.Status == 504:
-		ch.Status, ch.Result = Fail, fmt.Sprintf("nginx answers %d for %s (server %s)", res.Status, path, host)
+		ch.Status, ch.Result = Fail, fmt.Sprintf("nginx answers %d for %s (server %s)", res.Status, t.Path, t.Host)
 	default:
 		ch.Result = fmt.Sprintf("nginx answers %d in %s", res.Status, ms(res.Timing.Total))
 	}
-	return ch
+	return viaAnswer{Check: ch}
+}
+
+// isTimeout reports whether err is a deadline, the probe's own.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // listenTarget turns a server's first listen into an address this box can

@@ -25,8 +25,12 @@ func (r Report) Outcome(id ID) (Outcome, bool) {
 
 // RunStep runs one step. prior holds outcomes of steps already done: the
 // restart step plans from them, the upstream step probes failing ones first.
+// Each step runs under its own budget (see stepBudget), and what it
+// returns is bounded in size (see bound), so every output stays readable.
 func RunStep(ctx context.Context, c *Case, id ID, prior []Outcome) Outcome {
 	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, stepBudget(id, c.Opts.Timeout))
+	defer cancel()
 	var o Outcome
 	switch id {
 	case Logs:
@@ -46,6 +50,11 @@ func RunStep(ctx context.Context, c *Case, id ID, prior []Outcome) Outcome {
 	if o.Status == "" {
 		o.Status = Pass
 	}
+	if ctx.Err() != nil && o.Unfinished == "" {
+		// The step did not say what it left; its ctx ended, so it left something.
+		o.Unfinished = stopReason(ctx)
+	}
+	bound(&o)
 	o.Took = time.Since(start)
 	return o
 }

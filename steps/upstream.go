@@ -17,11 +17,8 @@ import (
 	"ngx502/probes/nginx"
 )
 
-// maxParallel bounds how many upstreams are probed at once.
-const maxParallel = 8
-
-// runUpstream asks every upstream directly, the way nginx would, then asks
-// nginx itself for the locations that use them.
+// runUpstream asks every upstream directly, the way nginx would, and at
+// the same time asks nginx itself for the locations that use them.
 func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 	o := Outcome{Status: Pass}
 	if c.Config == nil {
@@ -34,52 +31,77 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		return o
 	}
 	eps := failingFirst(c.Endpoints, prior)
-	checks := make([]Check, len(eps))
-	finds := make([]*Finding, len(eps))
-	sem := make(chan struct{}, maxParallel)
+	var via []viaAnswer
 	var wg sync.WaitGroup
-	for i, ep := range eps {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			checks[i], finds[i] = probeEndpoint(ctx, c, ep)
-		})
-	}
+	wg.Go(func() { via = throughNginx(ctx, c, eps) })
+	probes := probeAll(ctx, c, eps)
 	wg.Wait()
-	failed := 0
-	for i := range eps {
-		o.add(checks[i])
+	failed, skipped := 0, 0
+	var first *Finding
+	for i, p := range probes {
+		o.add(p.check)
 		switch {
-		case finds[i] != nil:
-			o.Findings = append(o.Findings, *finds[i])
+		case p.check.Status == Skipped:
+			skipped++
+		case p.finding != nil:
+			o.Findings = append(o.Findings, *p.finding)
 			failed++
-		case checks[i].Status == Pass:
+			if first == nil {
+				first = p.finding
+			}
+		case p.check.Status == Pass:
 			o.Answering = append(o.Answering, subjectOf(eps[i]))
 		}
 	}
-	via := throughNginx(ctx, c, eps)
-	for _, ch := range via {
-		o.add(ch)
+	for _, v := range via {
+		o.add(v.Check)
 	}
-	o.Summary = fmt.Sprintf("%d of %d upstreams answer", len(eps)-failed, len(eps))
+	total := thousands(len(eps))
+	o.Summary = fmt.Sprintf("%s of %s upstreams answer", thousands(len(eps)-failed-skipped), total)
 	if failed > 0 {
-		o.Summary = fmt.Sprintf("%d of %d upstreams fail: %s", failed, len(eps), firstFailure(finds))
+		o.Summary = fmt.Sprintf("%s of %s upstreams fail: %s %s", thousands(failed), total, first.Cause, first.Subject)
+	}
+	if skipped > 0 {
+		o.Unfinished = notProbedText(ctx, skipped, len(eps), "upstreams not probed")
+		o.Summary += fmt.Sprintf("; %s not probed (%s)", thousands(skipped), stopReason(ctx))
 	}
 	viaNginxFindings(c, &o, via, failed)
 	return o
+}
+
+// probed is what one direct probe of an upstream gave.
+type probed struct {
+	check   Check
+	finding *Finding
+}
+
+// probeAll probes eps concurrently, results in eps's order; what the step
+// had no time for (or was cancelled before) is a skipped check.
+func probeAll(ctx context.Context, c *Case, eps []nginx.Endpoint) []probed {
+	out := make([]probed, len(eps))
+	ran := forEach(ctx, len(eps), connectLimit, func(i int) {
+		ch, f := probeEndpoint(ctx, c, eps[i])
+		out[i] = probed{ch, f}
+	})
+	for i, ok := range ran {
+		if !ok {
+			out[i] = probed{check: notRunCheck(ctx, c, probeName(eps[i]), probeCommand(c, eps[i]))}
+		}
+	}
+	return out
 }
 
 // viaNginxFindings reads what nginx itself answered against what the
 // upstreams answered directly: silence means nginx is down; 502s while
 // every upstream answers mean nginx runs another config — unless its
 // workers cannot reach a socket that this probe (often root) can.
-func viaNginxFindings(c *Case, o *Outcome, via []Check, failed int) {
+func viaNginxFindings(c *Case, o *Outcome, via []viaAnswer, failed int) {
 	bad, silent := 0, 0
-	for _, ch := range via {
-		switch ch.Status {
-		case Fail:
+	for _, v := range via {
+		switch {
+		case v.Status == Fail:
 			bad++
-		case Warn:
+		case v.silent:
 			silent++
 		}
 	}
@@ -134,7 +156,10 @@ func probeEndpoint(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Fin
 	}
 	// uwsgi, scgi, grpc: the connection itself is what this version checks.
 	d := netcheck.Connect(ctx, ep.Network, ep.Address, c.Opts.Timeout)
-	ch := Check{Name: ep.Protocol + " " + subjectOf(ep), Command: connectCommand(ep), Status: Pass,
+	if interrupted(ctx, d.Err != nil) {
+		return notRunCheck(ctx, c, probeName(ep), probeCommand(c, ep)), nil
+	}
+	ch := Check{Name: probeName(ep), Command: probeCommand(c, ep), Status: Pass,
 		Result: "accepts connections in " + ms(d.Took) + " (" + ep.Protocol + " protocol not spoken by this probe)"}
 	if d.Err != nil {
 		ch.Status, ch.Result = Fail, "connect: "+errnoText(d)
@@ -143,17 +168,42 @@ func probeEndpoint(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Fin
 	return ch, nil
 }
 
+// probeName names the check of one endpoint's direct probe.
+func probeName(ep nginx.Endpoint) string {
+	switch ep.Protocol {
+	case "http", "https":
+		return "GET " + ep.Protocol + "://" + subjectOf(ep) + "/"
+	case "fastcgi":
+		return "FastCGI " + subjectOf(ep)
+	}
+	return ep.Protocol + " " + subjectOf(ep)
+}
+
+// probeCommand is what a person would type to probe ep by hand.
+func probeCommand(c *Case, ep nginx.Endpoint) string {
+	switch ep.Protocol {
+	case "http", "https":
+		return httpprobe.Command(httpTarget(ep), c.Opts.Timeout)
+	case "fastcgi":
+		return fastcgiCommand(ep)
+	}
+	return connectCommand(ep)
+}
+
+// httpTarget is the request nginx would send to ep, minus the client's path.
+func httpTarget(ep nginx.Endpoint) httpprobe.Target {
+	return httpprobe.Target{Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol, Host: hostHeader(ep), Path: "/"}
+}
+
 func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
-	r := httpprobe.Probe(ctx, httpprobe.Target{
-		Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol,
-		Host: hostHeader(ep), Path: "/",
-	}, c.Opts.Timeout)
+	r := httpprobe.Probe(ctx, httpTarget(ep), c.Opts.Timeout)
+	if interrupted(ctx, r.Err != nil) {
+		return notRunCheck(ctx, c, probeName(ep), r.Command), nil
+	}
 	t := r.Timing
 	timing := fmt.Sprintf("dns %s · connect %s · tls %s · first byte %s", ms(t.DNS), ms(t.Connect), ms(t.TLS), ms(t.FirstByte))
-	ch := Check{Name: "GET " + ep.Protocol + "://" + subjectOf(ep) + "/", Command: r.Command, Status: Pass}
-	limit := headerLimit(c, ep)
-	switch {
-	case r.Err != nil:
+	ch := Check{Name: probeName(ep), Command: r.Command, Status: Pass}
+	if r.Err != nil {
 		ch.Status = Fail
 		ch.Result = fmt.Sprintf("%s failed: %s", r.Phase, httpprobe.Explain(r))
 		if t.Connect > 0 {
@@ -164,6 +214,9 @@ func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding
 			f.Fix = timeoutFix(c, ep, r.Phase)
 		}
 		return ch, f
+	}
+	limit := headerLimit(c, ep) // scans the config's locations: only for an answer
+	switch {
 	case r.HeaderBytes > limit:
 		ch.Status = Fail
 		ch.Result = fmt.Sprintf("%d, but the header is %s — more than nginx's %s buffer · %s", r.Status, humanBytes(int64(r.HeaderBytes)), humanBytes(int64(limit)), timing)
@@ -235,7 +288,10 @@ func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Find
 	// unknown" (404), which proves it is alive without running any code.
 	r := fastcgi.Probe(ctx, fastcgi.Request{Network: ep.Network, Address: ep.Address,
 		ScriptFilename: "/nonexistent/ngx502-probe.php", RequestURI: "/ngx502-probe.php"}, c.Opts.Timeout)
-	ch := Check{Name: "FastCGI " + subjectOf(ep), Command: fastcgiCommand(ep), Status: Pass}
+	if interrupted(ctx, r.Err != nil) {
+		return notRunCheck(ctx, c, probeName(ep), fastcgiCommand(ep)), nil
+	}
+	ch := Check{Name: probeName(ep), Command: fastcgiCommand(ep), Status: Pass}
 	if r.Err != nil {
 		ch.Status = Fail
 		ch.Result = fmt.Sprintf("%s failed: %s", r.Phase, fastcgi.Explain(r))
@@ -271,15 +327,6 @@ func connectCommand(ep nginx.Endpoint) string {
 
 func fastcgiCommand(ep nginx.Endpoint) string {
 	return "SCRIPT_FILENAME=/nonexistent.php REQUEST_METHOD=GET cgi-fcgi -bind -connect " + shellQuote(ep.Address)
-}
-
-func firstFailure(finds []*Finding) string {
-	for _, f := range finds {
-		if f != nil {
-			return string(f.Cause) + " " + f.Subject
-		}
-	}
-	return ""
 }
 
 func roundK(n int) int {

@@ -52,6 +52,9 @@ func Decide(outs []Outcome) Verdict {
 	merged := map[key]*Finding{}
 	for _, o := range outs {
 		for _, f := range o.Findings {
+			if f.Weight <= 0 && f.Subject == "" {
+				continue // "N more, same cause": a count, not evidence of its own
+			}
 			k := key{f.Cause, f.Subject}
 			m, ok := merged[k]
 			if !ok {

@@ -17,7 +17,7 @@ import (
 
 // Bounds for starting and stopping nginx; a test box may be slow, but never this slow.
 const (
-	startTimeout = 5 * time.Second
+	startTimeout = 15 * time.Second // a 5,000-location config on a busy 2-core CI box
 	stopTimeout  = 3 * time.Second
 	cmdTimeout   = 10 * time.Second
 )
