@@ -13,6 +13,7 @@ require (
 	github.com/charmbracelet/x/term v0.2.2
 	github.com/nginxinc/nginx-go-crossplane v0.4.89
 	github.com/prometheus-community/pro-bing v0.9.1
+	golang.org/x/sys v0.47.0
 )
 
 require (
@@ -32,6 +33,5 @@ require (
 	golang.org/x/mod v0.24.0 // indirect
 	golang.org/x/net v0.56.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/tools v0.32.0 // indirect
 )

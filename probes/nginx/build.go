@@ -35,7 +35,7 @@ type builder struct {
 	pre     []item // -g directives, which nginx reads before the file
 }
 
-// maxIncludeDepth bounds include expansion; crossplane rejects cycles, this
+// maxIncludeDepth bounds include expansion; Load refuses the include that closes a cycle, this
 // only guards the walk against anything it lets through.
 const maxIncludeDepth = 64
 
@@ -107,6 +107,9 @@ func (b *builder) build() {
 			b.cfg.WorkerRlimitNofile = atoi(it.arg(0))
 		case "error_log":
 			b.errorLog(it, "main")
+		case "load_module":
+			// nginx -t loads these too: who may change them matters.
+			b.cfg.Modules = append(b.cfg.Modules, Resolve(b.cfg.Prefix, it.arg(0)))
 		case "events":
 			for _, ev := range b.expand(it.d.Block, it.file, 1) {
 				if ev.d.Directive == "worker_connections" {

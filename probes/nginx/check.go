@@ -14,9 +14,49 @@ type TestResult struct {
 	Argv     []string
 	Output   string
 	OK       bool
-	ExitCode int
+	ExitCode int    // -1 when it did not exit (crashed, killed, never ran)
+	Signal   string // "SIGSEGV (segmentation fault)" when nginx -t crashed, else ""
 	Problems []Problem
-	Err      error // nginx could not be run at all
+	Err      error // nginx could not be run at all, or was stopped (timeout, cancel)
+}
+
+// maxReasonOutput bounds the output quoted by Reason.
+const maxReasonOutput = 300
+
+// Reason says in one plain line why the test failed ("" when it passed):
+// the crash, else the first emerg/alert/crit problem with its file:line,
+// else the first problem, else the trimmed output.
+func (r TestResult) Reason() string {
+	switch {
+	case r.OK:
+		return ""
+	case r.Err != nil:
+		return "nginx -t could not run: " + r.Err.Error()
+	case r.Signal != "":
+		return "nginx -t crashed with " + r.Signal
+	}
+	for _, p := range r.Problems {
+		if p.Level == "emerg" || p.Level == "alert" || p.Level == "crit" {
+			return p.text()
+		}
+	}
+	if len(r.Problems) > 0 {
+		return r.Problems[0].text()
+	}
+	var lines []string
+	for line := range strings.Lines(r.Output) {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) == 0 {
+		return fmt.Sprintf("nginx -t exited %d and printed nothing", r.ExitCode)
+	}
+	out := strings.Join(lines, "; ")
+	if len(out) > maxReasonOutput {
+		out = strings.ToValidUTF8(out[:maxReasonOutput], "") + "…"
+	}
+	return out
 }
 
 // Problem is one [level] line of `nginx -t` output.
@@ -24,6 +64,14 @@ type Problem struct {
 	Level   string // emerg, alert, crit, error, warn, notice, info, debug
 	Message string // without the trailing " in file:line"
 	Where   Where  // zero when the message names no file
+}
+
+// text renders the problem as nginx wrote it: "message in file:line".
+func (p Problem) text() string {
+	if p.Where.IsZero() {
+		return p.Message
+	}
+	return p.Message + " in " + p.Where.String()
 }
 
 // TestArgv is the `nginx -t` command line for in, with the master's own
@@ -52,7 +100,10 @@ func Test(ctx context.Context, in Install) TestResult {
 	r.Output = string(res.Stderr) + string(res.Stdout)
 	r.ExitCode = res.ExitCode
 	r.Err = err
-	r.OK = err == nil && res.ExitCode == 0
+	if res.Signal != 0 {
+		r.Signal = signalText(res.Signal)
+	}
+	r.OK = err == nil && res.ExitCode == 0 && r.Signal == ""
 	r.Problems = ParseTestOutput(r.Output)
 	return r
 }
@@ -64,6 +115,9 @@ func Dump(ctx context.Context, in Install) (string, error) {
 	res, err := run(ctx, 15*time.Second, a)
 	if err != nil {
 		return "", fmt.Errorf("nginx -T: %w", err)
+	}
+	if res.Signal != 0 {
+		return string(res.Stdout), fmt.Errorf("%s crashed with %s: %s", strings.Join(a, " "), signalText(res.Signal), strings.TrimSpace(string(res.Stderr)))
 	}
 	if res.ExitCode != 0 {
 		return string(res.Stdout), fmt.Errorf("%s exited %d: %s", strings.Join(a, " "), res.ExitCode, strings.TrimSpace(string(res.Stderr)))

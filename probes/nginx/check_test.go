@@ -2,9 +2,12 @@ package nginx
 
 import (
 	"context"
+	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseTestOutputForms(t *testing.T) {
@@ -174,4 +177,98 @@ func FuzzDumpFiles(f *testing.F) {
 			t.Fatal("files larger than the dump")
 		}
 	})
+}
+
+// wrapper writes an executable shell script that runs body, as a stand-in
+// "nginx binary" (Install.Binary); it never runs through a shell of ours.
+func wrapper(t *testing.T, body string) string {
+	t.Helper()
+	p := t.TempDir() + "/nginx"
+	if err := os.WriteFile(p, []byte("#!/bin/sh\nulimit -c 0\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// nginx 1.22 has no include-cycle check: it recurses until the stack
+// overflows (SIGSEGV) or, with few file descriptors, until open() fails. With
+// an 8 MiB stack the crash needs more than ~10,000 descriptors, so the crash
+// case shrinks the stack instead (256 KiB crashes even at 1024 descriptors).
+func TestTestIncludeCycleRealNginx(t *testing.T) {
+	bin := nginxBinary(t)
+	prefix := tempPrefix(t, map[string]string{
+		"nginx.conf": "events {}\nhttp {\n    include a.conf;\n}\n",
+		"a.conf":     "# loops\ninclude a.conf;\n",
+	})
+	in := Install{Conf: prefix + "nginx.conf", Prefix: prefix, Globals: privateGlobals(prefix)}
+	t.Run("crash", func(t *testing.T) {
+		in := in
+		in.Binary = wrapper(t, "ulimit -s 256 || exit 90\nexec "+bin+` "$@"`)
+		r := Test(context.Background(), in)
+		if r.Err != nil || r.OK || r.Signal != "SIGSEGV (segmentation fault)" || r.ExitCode != -1 {
+			t.Fatalf("want a SIGSEGV: %+v", r)
+		}
+		if got := r.Reason(); got != "nginx -t crashed with SIGSEGV (segmentation fault)" {
+			t.Fatalf("reason %q", got)
+		}
+	})
+	t.Run("out of descriptors", func(t *testing.T) {
+		in := in
+		in.Binary = wrapper(t, "ulimit -n 256 || exit 90\nexec "+bin+` "$@"`)
+		r := Test(context.Background(), in)
+		if r.Err != nil || r.OK || r.Signal != "" || r.ExitCode != 1 {
+			t.Fatalf("want exit 1: %+v", r)
+		}
+		want := `open() "` + prefix + `a.conf" failed (24: Too many open files) in ` + prefix + "a.conf:2"
+		if got := r.Reason(); got != want {
+			t.Fatalf("reason\n got %q\nwant %q", got, want)
+		}
+	})
+}
+
+func TestTestSignalledHelper(t *testing.T) {
+	in := Install{Binary: wrapper(t, `kill -SEGV $$`), Conf: "/nonexistent.conf"}
+	r := Test(context.Background(), in)
+	if r.Err != nil || r.OK || r.Signal != "SIGSEGV (segmentation fault)" || r.Reason() != "nginx -t crashed with SIGSEGV (segmentation fault)" {
+		t.Fatalf("%+v reason %q", r, r.Reason())
+	}
+	if _, err := Dump(context.Background(), in); err == nil || !strings.Contains(err.Error(), "crashed with SIGSEGV (segmentation fault)") {
+		t.Fatalf("nginx -T: %v", err)
+	}
+	in.Binary = wrapper(t, `kill -ABRT $$`)
+	if r := Test(context.Background(), in); r.Signal != "SIGABRT (aborted)" {
+		t.Fatalf("%+v", r)
+	}
+	// A test we stop ourselves is not a crash.
+	in.Binary = wrapper(t, "exec sleep 30")
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if r := Test(ctx, in); r.Err == nil || r.Signal != "" || r.OK || !strings.HasPrefix(r.Reason(), "nginx -t could not run: ") {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestTestResultReason(t *testing.T) {
+	emerg := Problem{Level: "emerg", Message: `unknown directive "x"`, Where: Where{"/a.conf", 3}}
+	warn := Problem{Level: "warn", Message: "low limit"}
+	cases := []struct {
+		name string
+		r    TestResult
+		want string
+	}{
+		{"passed", TestResult{OK: true, Problems: []Problem{warn}}, ""},
+		{"not run", TestResult{Err: errors.New("no nginx binary to run")}, "nginx -t could not run: no nginx binary to run"},
+		{"crash first", TestResult{Signal: "SIGBUS (bus error)", Problems: []Problem{emerg}}, "nginx -t crashed with SIGBUS (bus error)"},
+		{"emerg after a warning", TestResult{ExitCode: 1, Problems: []Problem{warn, emerg}}, `unknown directive "x" in /a.conf:3`},
+		{"command line", TestResult{ExitCode: 1, Problems: []Problem{{Level: "emerg", Message: "bad", Where: Where{File: "command line"}}}}, "bad in command line"},
+		{"only a warning", TestResult{ExitCode: 1, Problems: []Problem{warn}}, "low limit"},
+		{"unparsed output", TestResult{ExitCode: 2, Output: "\n  something odd\n\nnginx: failed  \n"}, "something odd; nginx: failed"},
+		{"silent", TestResult{ExitCode: 3}, "nginx -t exited 3 and printed nothing"},
+		{"long output", TestResult{ExitCode: 1, Output: strings.Repeat("é", 400)}, strings.Repeat("é", 150) + "…"},
+	}
+	for _, c := range cases {
+		if got := c.r.Reason(); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
 }

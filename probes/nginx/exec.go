@@ -8,12 +8,15 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // runResult is what one external command did.
 type runResult struct {
 	Stdout, Stderr []byte
-	ExitCode       int
+	ExitCode       int            // -1 when killed by a signal
+	Signal         syscall.Signal // the signal that ended it on its own (a crash), 0 otherwise
 }
 
 // run executes argv (never through a shell) in its own process group so a
@@ -38,11 +41,24 @@ func run(ctx context.Context, timeout time.Duration, argv []string) (runResult, 
 		res.ExitCode = cmd.ProcessState.ExitCode()
 	}
 	if ctx.Err() != nil {
-		return res, fmt.Errorf("%s: %w", argv[0], ctx.Err())
+		return res, fmt.Errorf("%s: %w", argv[0], ctx.Err()) // our SIGKILL is no crash
+	}
+	if cmd.ProcessState != nil {
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			res.Signal = ws.Signal()
+		}
 	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		return res, fmt.Errorf("run %s: %w", argv[0], err)
 	}
 	return res, nil
+}
+
+// signalText names a signal for a person: "SIGSEGV (segmentation fault)".
+func signalText(s syscall.Signal) string {
+	if name := unix.SignalName(s); name != "" {
+		return name + " (" + s.String() + ")"
+	}
+	return s.String()
 }

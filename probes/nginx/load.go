@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	crossplane "github.com/nginxinc/nginx-go-crossplane"
 )
@@ -18,8 +17,10 @@ import (
 type LoadOptions struct {
 	Prefix  string                                   // for a relative root and log paths
 	Globals string                                   // -g directives, parsed before the file as nginx does
-	Open    func(path string) (io.ReadCloser, error) // default os.Open; lets the -T fallback feed files
+	Open    func(path string) (io.ReadCloser, error) // default: the disk, regular files only; lets the -T fallback feed files
 	Glob    func(pattern string) ([]string, error)   // default filepath.Glob; set with Open to stay off the disk
+
+	limits readLimits // zero: defaultReadLimits; smaller in tests
 }
 
 // WithDump returns o reading files from an `nginx -T` dump (DumpFiles)
@@ -51,9 +52,11 @@ const commandLine = "command line" // nginx's name for -g in messages
 
 // Load parses the configuration rooted at root with every include (globs,
 // relative to the config's directory as nginx does) and builds the model.
-// It keeps going past errors, which are collected with file:line; it fails
-// only when the root itself cannot be read or the includes form a cycle.
-func Load(ctx context.Context, root string, o LoadOptions) (cfg *Config, err error) {
+// It keeps going past errors, which are collected with file:line: includes
+// that are not regular files, are too large or close a cycle, and Lua
+// blocks with no end. It fails only when the root itself cannot be read,
+// and returns as soon as ctx is done.
+func Load(ctx context.Context, root string, o LoadOptions) (*Config, error) {
 	if !filepath.IsAbs(root) {
 		if o.Prefix != "" {
 			root = filepath.Join(o.Prefix, root)
@@ -62,54 +65,12 @@ func Load(ctx context.Context, root string, o LoadOptions) (cfg *Config, err err
 		}
 	}
 	root = filepath.Clean(root)
-	open := o.Open
-	if open == nil {
-		open = func(p string) (io.ReadCloser, error) { return os.Open(p) }
-	}
-	glob := o.Glob
-	if glob == nil {
-		glob = filepath.Glob
-	}
-	var mu sync.Mutex
-	var skipped []ParseError
-	opts := &crossplane.ParseOptions{
-		Open: func(p string) (io.ReadCloser, error) {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			return open(p)
-		},
-		// A glob match that cannot be opened would abort crossplane's whole
-		// parse; drop it here and report it instead (nginx would fail on it).
-		Glob: func(pattern string) ([]string, error) {
-			names, err := glob(pattern)
-			if err != nil {
-				return nil, err
-			}
-			kept := names[:0]
-			for _, n := range names {
-				f, err := open(n)
-				if err != nil {
-					mu.Lock()
-					skipped = append(skipped, ParseError{Where: Where{File: n}, Message: err.Error()})
-					mu.Unlock()
-					continue
-				}
-				_ = f.Close()
-				kept = append(kept, n)
-			}
-			return kept, nil
-		},
+	t := newTree(ctx, root, o)
+	payload, err := parseBounded(ctx, root, &crossplane.ParseOptions{
+		Open:       t.Open,
+		Glob:       t.Glob,
 		LexOptions: crossplane.LexOptions{Lexers: []crossplane.RegisterLexer{(&crossplane.Lua{}).RegisterLexer()}},
-	}
-	// crossplane panics on a few malformed inputs (e.g. `if () {}`); a broken
-	// config must become an error for the admin, not a crash of the tool.
-	defer func() {
-		if r := recover(); r != nil {
-			cfg, err = nil, fmt.Errorf("parse %s: crossplane failed: %v", root, r)
-		}
-	}()
-	payload, err := crossplane.Parse(root, opts)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", root, err)
 	}
@@ -120,12 +81,41 @@ func Load(ctx context.Context, root string, o LoadOptions) (cfg *Config, err err
 		return nil, fmt.Errorf("parse %s: %w", root, err)
 	}
 	b := newBuilder(root, o.Prefix, payload)
-	b.cfg.Errors = append(b.cfg.Errors, skipped...)
+	t.report(b.cfg, payload)
 	if o.Globals != "" {
 		b.globals(o.Globals)
 	}
 	b.build()
 	return b.cfg, nil
+}
+
+// parseBounded runs crossplane in a goroutine so that Load returns when ctx
+// is done even mid-parse; the read limits bound the abandoned parse, and the
+// tree's hooks fail every open and read once ctx is done.
+func parseBounded(ctx context.Context, root string, opts *crossplane.ParseOptions) (*crossplane.Payload, error) {
+	type result struct {
+		payload *crossplane.Payload
+		err     error
+	}
+	done := make(chan result, 1) // never blocks the goroutine
+	go func() {
+		var res result
+		// crossplane panics on a few malformed inputs (e.g. `if () {}`); a
+		// broken config must become an error, not a crash of the tool.
+		defer func() {
+			if r := recover(); r != nil {
+				res = result{err: fmt.Errorf("crossplane failed: %v", r)}
+			}
+			done <- res
+		}()
+		res.payload, res.err = crossplane.Parse(root, opts)
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-done:
+		return res.payload, res.err
+	}
 }
 
 // parseGlobals parses -g text as the main context of a pseudo-file.

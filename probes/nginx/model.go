@@ -7,7 +7,9 @@ type Config struct {
 	Root   string
 	Prefix string
 	Files  []string // every file read, in inclusion order
-	Errors []ParseError
+	// Modules are the load_module files, resolved against the prefix.
+	Modules []string
+	Errors  []ParseError
 
 	User               string // `user` directive's first argument, "" when absent
 	WorkerConnections  int    // events{} worker_connections, 0 when absent
