@@ -71,8 +71,11 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 	}
 	c := &Case{Opts: o, Started: time.Now(), Since: time.Now().Add(-o.Since)}
 	c.Manager = service.DetectManager(o.Root)
+	// Discovery reads files and runs nginx -V/-T: bounded, whatever the box holds.
+	ctx, cancel := context.WithTimeout(ctx, discoverBudget)
+	defer cancel()
 	c.Install, c.FindErr = nginx.Discover(ctx, nginx.DiscoverOptions{
-		Binary: o.Binary, Conf: o.Conf, Prefix: o.Prefix, ProcRoot: o.ProcRoot,
+		Binary: o.Binary, Conf: o.Conf, Prefix: o.Prefix, PID: o.PID, ProcRoot: o.ProcRoot,
 	})
 	if c.Install.Conf == "" {
 		if c.FindErr != nil {
@@ -82,7 +85,7 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 	}
 	lo := nginx.LoadOptions{Prefix: c.prefix(), Globals: c.Install.Globals}
 	c.Config, c.ConfigErr = nginx.Load(ctx, c.Install.Conf, lo)
-	if c.ConfigErr != nil && c.Install.Binary != "" {
+	if c.ConfigErr != nil && c.dumpAllowed() {
 		// Unreadable files: nginx -T (as root) still prints every file.
 		if dump, err := nginx.Dump(ctx, c.Install); err == nil && dump != "" {
 			if cfg, err := nginx.Load(ctx, c.Install.Conf, lo.WithDump(nginx.DumpFiles(dump))); err == nil {
@@ -98,6 +101,17 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 	}
 	c.ErrorLogs = c.errorLogs()
 	return c, nil
+}
+
+// discoverBudget bounds finding nginx and reading its config: a hostile
+// tree (FIFOs, huge files, include loops) must not hold the run.
+const discoverBudget = 30 * time.Second
+
+// dumpAllowed: nginx -T does what nginx -t does, so it runs by itself only
+// with a trusted binary on the config the trusted master loaded (the file
+// tree could not be read, so its owners are unknown), or when asked.
+func (c *Case) dumpAllowed() bool {
+	return c.Install.Binary != "" && c.Install.BinaryTrusted && (c.Opts.NginxT || loadedByMaster(c))
 }
 
 // prefix is nginx's prefix: the master's -p, else the build's --prefix.

@@ -21,16 +21,16 @@ const maxRoutes = 40
 // misconfigurations that turn into 502s.
 func runConfig(ctx context.Context, c *Case) Outcome {
 	o := Outcome{Status: Pass}
-	var test nginx.TestResult
-	if c.Install.Binary != "" {
-		test = nginx.Test(ctx, c.Install)
-		o.add(nginxTestCheck(test))
-		if !test.OK && test.Err == nil && !needsRoot(test) {
-			o.Findings = append(o.Findings, testFindings(test)...)
-		}
-	} else {
-		o.add(Check{Name: checkNginxT, Command: "sudo nginx -t", Status: Skipped,
-			Result: "no nginx binary found — pass --nginx /path/to/nginx"})
+	for _, ch := range discoveryChecks(c) {
+		o.add(ch)
+	}
+	test, ch, ask, ran := testIfAllowed(ctx, c)
+	o.add(ch)
+	if ask != nil {
+		o.Actions = append(o.Actions, *ask)
+	}
+	if ran && !test.OK && test.Err == nil && !needsRoot(test) {
+		o.Findings = append(o.Findings, testFindings(test)...)
 	}
 	if c.Config == nil {
 		hint := ""
@@ -83,8 +83,10 @@ func nginxTestCheck(t nginx.TestResult) Check {
 		// nginx -t opens the pid file and logs even in test mode, so an
 		// unprivileged run fails for reasons that say nothing of the config.
 		ch.Status, ch.Result = Skipped, "needs root (nginx -t opens the pid and log files): run ngx502 with sudo — "+firstProblem(t)
+	case t.Signal != "":
+		ch.Status, ch.Result = Fail, t.Reason()
 	default:
-		ch.Status, ch.Result = Fail, "test failed: "+firstProblem(t)
+		ch.Status, ch.Result = Fail, "test failed: "+t.Reason()
 	}
 	return ch
 }
@@ -124,7 +126,7 @@ func problemText(p nginx.Problem) string {
 
 func testFindings(t nginx.TestResult) []Finding {
 	f := Finding{Cause: CauseConfigInvalid, Title: CauseOf(CauseConfigInvalid).Title, Weight: 6,
-		Evidence: []string{"nginx -t: " + firstProblem(t)}}
+		Evidence: []string{"nginx -t: " + t.Reason()}}
 	for _, p := range t.Problems {
 		if p.Where.File != "" {
 			f.Where = where(p.Where)
@@ -183,6 +185,7 @@ func serverName(s nginx.Server) string {
 func configSummary(c *Case, t nginx.TestResult) string {
 	test := "nginx -t not run"
 	switch {
+	case len(t.Argv) == 0:
 	case t.Err != nil:
 		test = "nginx -t could not run"
 	case t.OK:

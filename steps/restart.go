@@ -16,6 +16,9 @@ import (
 // Action is a change the tool can make on the box, only after the admin
 // confirms the exact command.
 type Action struct {
+	// ID names the action for scripts ("nginx-t"); "" for the restart
+	// proposals until they get stable IDs.
+	ID      string   `json:"id,omitempty"`
 	Label   string   `json:"label"`
 	Argv    []string `json:"argv"`
 	Command string   `json:"command"` // Argv shell-quoted, for display only
@@ -119,7 +122,8 @@ func configTest(ctx context.Context, c *Case, prior []Outcome) Check {
 			}
 		}
 	}
-	return nginxTestCheck(nginx.Test(ctx, c.Install))
+	_, ch, _, _ := testIfAllowed(ctx, c)
+	return ch
 }
 
 // backendAction restarts the service that owns (or, by its own unit file,
