@@ -65,6 +65,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if c.mode == "wizard" && ui.Interactive() {
+		if kase, err = pickMaster(ctx, kase, c); err != nil {
+			fmt.Fprintln(stderr, "ngx502:", err)
+			return exitUsage
+		}
 		rep, err := ui.Run(ctx, kase, ui.Options{NoColor: !c.color})
 		if err != nil {
 			fmt.Fprintln(stderr, "ngx502:", err)
@@ -78,6 +82,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return ui.ExitCode(rep)
+}
+
+// pickMaster lets the admin choose when several trusted nginx masters run
+// and neither --pid nor --conf said which; the run is then discovered
+// again for the one chosen.
+func pickMaster(ctx context.Context, kase *steps.Case, c cli) (*steps.Case, error) {
+	if !kase.Install.Ambiguous || kase.Install.Master == nil {
+		return kase, nil
+	}
+	pid, err := ui.PickMaster(ctx, steps.MasterChoices(kase), kase.Install.Master.PID, ui.Options{NoColor: !c.color})
+	switch {
+	case err != nil:
+		return nil, err
+	case pid == 0:
+		return nil, errors.New("no nginx master chosen: pass --pid N or --conf FILE")
+	}
+	o := c.opts
+	o.PID = pid
+	return steps.Discover(ctx, o)
 }
 
 func parse(args []string, stderr io.Writer) (cli, error) {
@@ -141,7 +164,13 @@ Usage:
   sudo ngx502 report [flags]   the same run, printed (also used when there is no terminal)
   ngx502 version
 
-Exit codes: 0 no problem found · 1 a problem found · 2 could not run
+Only root's own nginx is trusted: a master not run by root from a root-owned
+binary is ignored. nginx -t is not read-only (pid file, logs, temp dirs chowned
+to the worker user, modules); it runs by itself only on the config the running
+master loaded or on files only root can change — else the wizard asks (t) and
+the report needs --nginx-t.
+
+Exit codes: 0 no problem found · 1 a problem found · 2 could not run or decide
 
 Flags:
 `)

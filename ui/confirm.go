@@ -46,6 +46,32 @@ func (m *model) openConfirm() {
 	m.selectStep(restartIdx)
 }
 
+// configIdx is step 3's row, which offers nginx -t when it may not run
+// by itself.
+const configIdx = 2
+
+// testAction is step 3's offer to run nginx -t, when it has one.
+func (m model) testAction() (steps.Action, bool) {
+	s := m.steps[configIdx]
+	if !s.has {
+		return steps.Action{}, false
+	}
+	for _, a := range s.out.Actions {
+		if a.ID == steps.ActionNginxT {
+			return a, true
+		}
+	}
+	return steps.Action{}, false
+}
+
+// openTestConfirm asks before nginx -t runs on a config root does not own.
+func (m *model) openTestConfirm() {
+	if a, ok := m.testAction(); ok {
+		m.confirm = confirm{open: true, actions: []steps.Action{a}}
+		m.selectStep(configIdx)
+	}
+}
+
 // confirmKey handles keys while the dialog has the focus.
 func (m *model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
@@ -59,6 +85,12 @@ func (m *model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.confirm.open = false
+		if a.ID == steps.ActionNginxT {
+			// The admin agreed: step 3 runs again, now with nginx -t, and
+			// step 5 plans from it.
+			m.c.Opts.NginxT = true
+			return m.rerun(configIdx)
+		}
 		return m.execCmd(a)
 	}
 	return nil
@@ -98,7 +130,11 @@ func (m model) confirmView(w, h int) string {
 		}
 		foot = append(foot, fit("n/esc close", inner))
 	} else {
-		foot = append(foot, fit("after it runs, step 2 probes the upstreams again", inner))
+		after := "after it runs, step 2 probes the upstreams again"
+		if a.ID == steps.ActionNginxT {
+			after = "step 3 runs again with nginx -t; step 5 plans from it"
+		}
+		foot = append(foot, fit(after, inner))
 		foot = append(foot, m.st.summary.Render(fit("y/enter run it · n/esc cancel", inner)))
 	}
 	// The box is as tall as its text, at most the pane; the argv (the

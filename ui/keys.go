@@ -12,6 +12,7 @@ type keyMap struct {
 	All      key.Binding
 	Learn    key.Binding
 	Restart  key.Binding
+	Test     key.Binding // run nginx -t once the admin agrees (config not root's own)
 	PageUp   key.Binding
 	PageDown key.Binding
 	Help     key.Binding
@@ -33,6 +34,7 @@ func defaultKeyMap() keyMap {
 		All:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all")),
 		Learn:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "learn")),
 		Restart:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart…")),
+		Test:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "nginx -t…"), key.WithDisabled()),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -49,7 +51,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 	if k.No.Enabled() {
 		return []key.Binding{k.Yes, k.Next, k.No, k.Quit}
 	}
-	short := []key.Binding{k.Up, k.Run, k.All, k.Learn, k.Restart, k.Help, k.Quit}
+	short := []key.Binding{k.Up, k.Run, k.All, k.Learn, k.Restart, k.Test, k.Help, k.Quit}
 	if k.Cancel.Help().Desc != "quit" {
 		// While probes run, say how to stop them.
 		short = append(short, k.Cancel)
@@ -61,7 +63,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Run, k.All},
-		{k.Learn, k.Restart, k.PageUp, k.PageDown},
+		{k.Learn, k.Restart, k.Test, k.PageUp, k.PageDown},
 		{k.Yes, k.Next, k.No},
 		{k.Help, k.Cancel, k.Quit},
 	}

@@ -66,6 +66,8 @@ func (m *model) syncKeys() {
 	k.Run.SetEnabled(!dlg && canRun)
 	k.All.SetEnabled(!dlg && !m.busy())
 	k.Restart.SetEnabled(!dlg && len(m.actions()) > 0 && !m.exe.running && m.steps[restartIdx].state != running)
+	_, ask := m.testAction()
+	k.Test.SetEnabled(!dlg && ask && m.steps[configIdx].state != running)
 	k.PageUp.SetEnabled(!dlg && !m.vp.AtTop())
 	k.PageDown.SetEnabled(!dlg && !m.vp.AtBottom())
 	k.Next.SetEnabled(dlg && len(m.confirm.actions) > 1)

@@ -193,6 +193,8 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.learn = !m.learn
 	case key.Matches(msg, m.keys.Restart):
 		m.openConfirm()
+	case key.Matches(msg, m.keys.Test):
+		m.openTestConfirm()
 	case key.Matches(msg, m.keys.PageUp):
 		m.vp.PageUp()
 	case key.Matches(msg, m.keys.PageDown):
