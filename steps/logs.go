@@ -25,6 +25,12 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 			readable++ // read, or not written to since the window began
 		}
 	}
+	if c.Config == nil && len(c.Opts.ErrorLog) == 0 {
+		// Without the config its error_log is unknown: say that the path
+		// read is nginx's built-in default, not what the config names.
+		o.add(Check{Name: "which error log", Command: "sudo nginx -T | grep -n error_log", Status: Warn,
+			Result: "the config could not be read, so its error_log is unknown; tried the build's default " + strings.Join(c.ErrorLogs, ", ") + " — run with sudo, or pass --error-log"})
+	}
 	if readable == 0 {
 		o.Status = Skipped
 		o.Summary = "no error log could be read" + sudoHint(sum.Files)
@@ -35,6 +41,7 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 	for _, g := range groups {
 		o.Findings = append(o.Findings, g.Finding)
 	}
+	o.Findings = append(o.Findings, overflowFindings(sum.Overflow)...)
 	o.Summary = logsSummary(sum, c.window(), groups)
 	o.Status = Worse(o.Status, findingsStatus(o.Findings))
 	if o.Status == Warn && len(o.Findings) > 0 && !loaded.IsZero() {
@@ -138,7 +145,10 @@ func groupFinding(g errlog.Group) Finding {
 	}
 	ev := []string{
 		fmt.Sprintf("log: %d× %s", g.Count, errlog.Sanitize(msg)),
-		fmt.Sprintf("log: first %s · last %s%s", g.First.Format("01-02 15:04:05"), g.Last.Format("01-02 15:04:05"), serversNote(g.Servers)),
+		fmt.Sprintf("log: first %s · last %s%s", g.First.Format("01-02 15:04:05"), g.Last.Format("01-02 15:04:05"), serversNote(g.Servers, g.MoreServers)),
+	}
+	if g.Restarted {
+		ev = append(ev, "log: counted since "+g.First.Format("01-02 15:04:05")+": it fell out of the 1,000 busiest peers before and came back")
 	}
 	if g.Sample.Request != "" {
 		ev = append(ev, "log: e.g. "+errlog.Sanitize(truncate(g.Sample.Request, 120))+statusNote(g.Status))
@@ -149,11 +159,43 @@ func groupFinding(g errlog.Group) Finding {
 	}
 }
 
-func serversNote(servers []string) string {
+func serversNote(servers []string, more int) string {
 	if len(servers) == 0 {
 		return ""
 	}
-	return " · server " + errlog.Sanitize(strings.Join(servers, ", "))
+	s := " · server " + errlog.Sanitize(strings.Join(servers, ", "))
+	if more > 0 {
+		s += fmt.Sprintf(" and %s more", thousands(more))
+	}
+	return s
+}
+
+// overflowFindings say what the log summary could not keep one by one: the
+// long tail of peers beyond the busiest (random Host headers behind
+// proxy_pass http://$host make any number of them). They carry no weight:
+// the tail explains, the busiest groups decide.
+func overflowFindings(ovs []errlog.Overflow) []Finding {
+	var out []Finding
+	for _, ov := range ovs {
+		if ov.Kind == errlog.KindNone || ov.Entries == 0 {
+			continue
+		}
+		peers := thousands(ov.Peers)
+		if ov.PeersAtLeast {
+			peers = "at least " + peers
+		}
+		examples := make([]string, len(ov.Examples))
+		for i, e := range ov.Examples {
+			examples[i] = errlog.Sanitize(truncate(e, 60))
+		}
+		cause := CauseID(ov.Kind)
+		out = append(out, Finding{Cause: cause, Title: fmt.Sprintf("%s more peers, same cause (%s)", peers, CauseOf(cause).Title),
+			Evidence: []string{
+				fmt.Sprintf("log: %s more entries from %s other peers, e.g. %s", thousands(ov.Entries), peers, strings.Join(examples, ", ")),
+				fmt.Sprintf("log: first %s · last %s", ov.First.Format("01-02 15:04:05"), ov.Last.Format("01-02 15:04:05")),
+			}})
+	}
+	return out
 }
 
 func statusNote(status int) string {
