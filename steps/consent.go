@@ -28,6 +28,8 @@ func testConsent(c *Case) (ok, refused bool, why string) {
 		return false, true, "no nginx binary found — pass --nginx /path/to/nginx"
 	case !in.BinaryTrusted:
 		return false, true, "no nginx binary that is safe to run as root: " + in.BinaryWhy
+	case c.Config != nil && len(c.Config.Unsafe) > 0:
+		return false, true, "the config includes " + c.Config.Unsafe[0] + ", which is not a regular file or too big: nginx -t would block or spin on it (see the parse errors)"
 	case c.Opts.NginxT, loadedByMaster(c):
 		return true, false, ""
 	case c.Config == nil:

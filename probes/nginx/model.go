@@ -9,7 +9,10 @@ type Config struct {
 	Files  []string // every file read, in inclusion order
 	// Modules are the load_module files, resolved against the prefix.
 	Modules []string
-	Errors  []ParseError
+	// Unsafe are included paths refused as not regular files (FIFOs,
+	// devices) or too big: nginx -t itself would block or spin on them.
+	Unsafe []string
+	Errors []ParseError
 
 	User               string // `user` directive's first argument, "" when absent
 	WorkerConnections  int    // events{} worker_connections, 0 when absent

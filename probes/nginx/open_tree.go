@@ -41,6 +41,7 @@ type tree struct {
 	globCalls map[[2]string]int       // (file, pattern) → Glob calls so far
 	globSkips []globSkip
 	errors    []ParseError // found while reading (Lua blocks)
+	unsafe    []string     // refused as not regular or too big: nginx itself would block on them
 }
 
 type treeFile struct {
@@ -160,6 +161,9 @@ func (t *tree) read(path string) ([]byte, error) {
 			t.errors = append(t.errors, t.luaError(path, is))
 		}
 	}
+	if errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooBig) {
+		t.unsafe = append(t.unsafe, path)
+	}
 	t.files[path] = treeFile{data: data, err: err}
 	return data, err
 }
@@ -213,6 +217,7 @@ func (r *treeReader) Close() error { return nil }
 func (t *tree) report(cfg *Config, p *crossplane.Payload) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	cfg.Unsafe = append(cfg.Unsafe, t.unsafe...)
 	for i, e := range cfg.Errors {
 		if c, ok := t.cycles[e.Message]; ok {
 			cfg.Errors[i].Message = c.message(t.name, e.Where.Line)
