@@ -63,6 +63,9 @@ func runConfig(ctx context.Context, c *Case) Outcome {
 	}
 	o.Findings = append(o.Findings, staticFindings(c)...)
 	o.Summary = configSummary(c, test)
+	if ask != nil {
+		o.Summary = strings.Replace(o.Summary, "nginx -t not run", "nginx -t waits for your ok (t)", 1)
+	}
 	return o
 }
 

@@ -70,7 +70,7 @@ func testIfAllowed(ctx context.Context, c *Case) (t nginx.TestResult, ch Check, 
 		ch.Result = "not run: " + why
 		return t, ch, nil, false
 	}
-	ch.Result = fmt.Sprintf("not run by itself: %s; %s — press t in the wizard to run it, or pass --nginx-t", why, testChanges)
+	ch.Result = fmt.Sprintf("not run by itself (t in the wizard or --nginx-t runs it): %s; %s", why, testChanges)
 	a := Action{ID: ActionNginxT, Label: "run nginx -t on this config", Argv: argv, Command: shellLine(argv), Changes: testChanges}
 	return t, ch, &a, false
 }
