@@ -81,7 +81,7 @@ func TestReportJSONOnRealNginx(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
-	if rep.Schema != 1 || rep.Verdict.Cause != "upstream-refused" || rep.Nginx.Conf != n.Conf || len(rep.Steps) != 5 {
+	if rep.Schema != 2 || rep.Verdict.Cause != "upstream-refused" || rep.Nginx.Conf != n.Conf || len(rep.Steps) != 5 {
 		t.Fatalf("report: schema %d cause %q conf %q steps %d", rep.Schema, rep.Verdict.Cause, rep.Nginx.Conf, len(rep.Steps))
 	}
 	if !strings.Contains(rep.Verdict.Fix, addr) {

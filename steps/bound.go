@@ -41,7 +41,7 @@ func boundFindings(fs []Finding) []Finding {
 	var summaries []Finding
 	for _, cause := range causes {
 		idx := slices.Clone(byCause[cause])
-		sort.SliceStable(idx, func(a, b int) bool { return fs[idx[a]].Weight > fs[idx[b]].Weight })
+		sort.SliceStable(idx, func(a, b int) bool { return stronger(fs[idx[a]], fs[idx[b]]) })
 		n := min(len(idx), maxFindingsPerCause)
 		for _, i := range idx[:n] {
 			keep[i] = true
@@ -76,7 +76,19 @@ func findingsSummary(cause CauseID, fs []Finding, dropped []int) Finding {
 	for _, i := range dropped[:min(len(dropped), maxExamples)] {
 		ev = append(ev, truncate(example(fs[i]), 160))
 	}
-	return Finding{Cause: cause, Title: count + " more " + noun + ", same cause", Evidence: ev}
+	return Finding{Cause: cause, Title: count + " more " + noun + ", same cause", Evidence: ev, Rest: len(dropped)}
+}
+
+// stronger orders findings of one cause for keeping: current reports
+// first, then by kind of evidence, then the most frequent.
+func stronger(a, b Finding) bool {
+	switch {
+	case a.Current != b.Current:
+		return a.Current
+	case a.Kind.strength() != b.Kind.strength():
+		return a.Kind.strength() > b.Kind.strength()
+	}
+	return a.Count > b.Count
 }
 
 // example is one line for a finding: its subject and first evidence.

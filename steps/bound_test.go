@@ -17,12 +17,12 @@ func TestThousands(t *testing.T) {
 func TestBoundFindingsKeepsHeaviestPerCause(t *testing.T) {
 	var fs []Finding
 	for i := range 5000 {
-		fs = append(fs, Finding{Cause: CauseRefused, Subject: fmt.Sprintf("127.0.0.1:%d", 20000+i), Weight: 3,
+		fs = append(fs, Finding{Cause: CauseRefused, Subject: fmt.Sprintf("127.0.0.1:%d", 20000+i), Kind: Reproduced,
 			Evidence: []string{"probe: connect: connection refused"}})
 	}
 	// Heavier ones late in the list, and one other cause in between.
-	fs[4000].Weight, fs[4001].Weight = 9, 7
-	fs = append(fs[:10], append([]Finding{{Cause: CauseTimeout, Subject: "10.0.0.1:80", Weight: 3}}, fs[10:]...)...)
+	fs[4000].Kind, fs[4000].Current, fs[4001].Kind = Observed, true, Observed
+	fs = append(fs[:10], append([]Finding{{Cause: CauseTimeout, Subject: "10.0.0.1:80", Kind: Reproduced}}, fs[10:]...)...)
 
 	got := boundFindings(fs)
 	if len(got) != maxFindingsPerCause+2 {
@@ -39,8 +39,8 @@ func TestBoundFindingsKeepsHeaviestPerCause(t *testing.T) {
 		t.Errorf("kept %v, want %s", subjects, want)
 	}
 	sum := got[len(got)-1]
-	if sum.Cause != CauseRefused || sum.Subject != "" || sum.Weight != 0 {
-		t.Errorf("summary %+v: want cause refused, no subject, weight 0", sum)
+	if sum.Cause != CauseRefused || sum.Subject != "" || sum.Rest != 4995 {
+		t.Errorf("summary %+v: want cause refused, no subject, standing for 4,995", sum)
 	}
 	if sum.Title != "4,995 more upstreams, same cause" {
 		t.Errorf("summary title %q", sum.Title)
@@ -52,7 +52,7 @@ func TestBoundFindingsKeepsHeaviestPerCause(t *testing.T) {
 }
 
 func TestBoundFindingsLeavesSmallListsAlone(t *testing.T) {
-	fs := []Finding{{Cause: CauseRefused, Subject: "a", Weight: 1}, {Cause: CauseRefused, Subject: "b", Weight: 5}}
+	fs := []Finding{{Cause: CauseRefused, Subject: "a", Kind: Predicted}, {Cause: CauseRefused, Subject: "b", Kind: Observed}}
 	got := boundFindings(fs)
 	if len(got) != 2 || got[0].Subject != "a" || got[1].Subject != "b" {
 		t.Errorf("got %+v, want the input unchanged", got)
@@ -103,7 +103,7 @@ func TestBoundKeepsStatusAndSummary(t *testing.T) {
 	o := Outcome{Status: Fail, Summary: "5,000 of 5,000 upstreams fail"}
 	for i := range 5000 {
 		o.Checks = append(o.Checks, Check{Name: fmt.Sprint(i), Status: Fail})
-		o.Findings = append(o.Findings, Finding{Cause: CauseRefused, Subject: fmt.Sprint(i), Weight: 3})
+		o.Findings = append(o.Findings, Finding{Cause: CauseRefused, Subject: fmt.Sprint(i), Kind: Reproduced})
 	}
 	bound(&o)
 	if len(o.Checks) != maxChecks+1 || len(o.Findings) != maxFindingsPerCause+1 {

@@ -35,6 +35,9 @@ type Case struct {
 	Config    *nginx.Config
 	ConfigErr error
 	Endpoints []nginx.Endpoint
+	// Subjects names every backend once, whatever the log, DNS or a probe
+	// calls it (localhost:8081 ⇄ 127.0.0.1:8081).
+	Subjects  subjects
 	ErrorLogs []string
 	Since     time.Time
 	Manager   service.Manager
@@ -98,6 +101,7 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 	}
 	if c.Config != nil {
 		c.Endpoints = c.Config.Endpoints()
+		c.Subjects = newSubjects(ctx, c)
 	}
 	c.ErrorLogs = c.errorLogs()
 	return c, nil

@@ -35,6 +35,7 @@ const (
 	CauseOther          CauseID = "other-upstream"
 	CauseUnknown        CauseID = "unknown"
 	CauseIncomplete     CauseID = "incomplete"
+	CauseNginx5xx       CauseID = "nginx-5xx"
 )
 
 // Cause explains one cause ID to a person.
@@ -125,6 +126,9 @@ func causeCatalogue() map[CauseID]Cause {
 			"reload nginx (after nginx -t passes)"},
 		{CauseOther, "other upstream errors", "nginx logged upstream errors of a rarer kind.", "read the sample lines"},
 		{CauseUnknown, "could not determine the cause", "Not enough evidence could be gathered.", "run with sudo so every check can run"},
+		{CauseNginx5xx, "nginx answers 502/504 on a route, and no log ngx502 read says why",
+			"A request through nginx itself came back 502/504, but neither nginx's error log nor a direct probe of the upstream explains it.",
+			"read the error log of that server block and the backend's own log for the same moment"},
 		{CauseIncomplete, "the checks did not finish, so nothing is ruled out",
 			"Some steps were cancelled or ran out of time before they looked at everything; what they did see shows no cause.",
 			"run ngx502 again and let every step finish (raise --timeout for slow upstreams)"},

@@ -128,7 +128,7 @@ func problemText(p nginx.Problem) string {
 }
 
 func testFindings(t nginx.TestResult) []Finding {
-	f := Finding{Cause: CauseConfigInvalid, Title: CauseOf(CauseConfigInvalid).Title, Weight: 6,
+	f := Finding{Cause: CauseConfigInvalid, Title: CauseOf(CauseConfigInvalid).Title, Kind: Measured,
 		Evidence: []string{"nginx -t: " + t.Reason()}}
 	for _, p := range t.Problems {
 		if p.Where.File != "" {
@@ -238,7 +238,7 @@ func staleCheck(c *Case) (Check, *Finding, bool) {
 	}
 	ch.Status = Warn
 	ch.Result = fmt.Sprintf("%d file(s) changed after nginx loaded its config at %s: %s", len(changed), at.Format("01-02 15:04:05"), strings.Join(changed, ", "))
-	return ch, &Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Where: changed[0], Weight: 2,
+	return ch, &Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Where: changed[0], Kind: Measured,
 		Evidence: []string{"config: " + ch.Result},
 		Fix:      "reload nginx so it uses the files on disk (step 5 runs nginx -t first)"}, true
 }

@@ -25,7 +25,7 @@ func staticFindings(c *Case) []Finding {
 		}
 		if ep.Host == "localhost" {
 			out = append(out, Finding{Cause: CauseLocalhostIPv6, Title: CauseOf(CauseLocalhostIPv6).Title,
-				Subject: ep.Address, Where: where(ep.Where), Weight: 1,
+				Subject: ep.Address, Where: where(ep.Where), Kind: Predicted,
 				Evidence: []string{fmt.Sprintf("config: %s names localhost, which may resolve to both 127.0.0.1 and ::1", ep.Address)},
 				Fix:      fmt.Sprintf("write 127.0.0.1:%d instead of localhost:%d at %s", ep.Port, ep.Port, where(ep.Where))})
 		}
@@ -53,19 +53,19 @@ func socketFinding(ep nginx.Endpoint, worker string) (Finding, bool) {
 	switch {
 	case os.IsNotExist(err):
 		return Finding{Cause: CauseSocketMissing, Title: CauseOf(CauseSocketMissing).Title, Subject: subject,
-			Where: where(ep.Where), Weight: 2,
+			Where: where(ep.Where), Kind: Measured,
 			Evidence: []string{"config: " + ep.Address + " does not exist"},
 			Fix:      "start the backend that creates " + ep.Address + ", or fix the path at " + where(ep.Where)}, true
 	case err != nil:
 		return Finding{}, false // permission to stat: the network step says so
 	case fi.Mode()&os.ModeSocket == 0:
 		return Finding{Cause: CauseSocketMissing, Title: CauseOf(CauseSocketMissing).Title, Subject: subject,
-			Where: where(ep.Where), Weight: 2,
+			Where: where(ep.Where), Kind: Measured,
 			Evidence: []string{fmt.Sprintf("config: %s exists but is not a socket (%s)", ep.Address, fi.Mode())}}, true
 	}
 	if why := cannotReach(ep.Address, worker); why != "" {
 		return Finding{Cause: CauseSocketPerm, Title: CauseOf(CauseSocketPerm).Title, Subject: subject,
-			Where: where(ep.Where), Weight: 3,
+			Where: where(ep.Where), Kind: Measured,
 			Evidence: []string{"config: worker user " + worker + " " + why},
 			Fix:      fmt.Sprintf("let %s write %s (php-fpm: listen.owner = %s, listen.mode = 0660)", worker, ep.Address, worker)}, true
 	}
@@ -148,7 +148,7 @@ func keepaliveFindings(c *Case) []Finding {
 				continue
 			}
 			out = append(out, Finding{Cause: CauseKeepalive, Title: CauseOf(CauseKeepalive).Title,
-				Subject: l.Pass.Group, Where: where(l.Where), Weight: 1,
+				Subject: l.Pass.Group, Where: where(l.Where), Kind: Predicted,
 				Evidence: []string{fmt.Sprintf("config: upstream %s has keepalive, but location %s does not set proxy_http_version 1.1 and Connection \"\"", l.Pass.Group, l.Match)},
 				Fix:      CauseOf(CauseKeepalive).Fix + " at " + where(l.Where)})
 		}
@@ -182,7 +182,7 @@ func resolverFindings(c *Case) []Finding {
 			// A variable that names an upstream{} block needs no resolver;
 			// only the log can tell, so this stays a hint.
 			out = append(out, Finding{Cause: CauseResolver, Title: CauseOf(CauseResolver).Title,
-				Where: where(l.Pass.Where), Weight: 1,
+				Where: where(l.Pass.Where), Kind: Predicted,
 				Evidence: []string{fmt.Sprintf("config: %s %s uses a variable and no resolver is set", l.Pass.Directive, l.Pass.Raw)},
 				Fix:      "add \"resolver 127.0.0.53 valid=30s;\" (or your DNS server) to the server block, near " + where(l.Pass.Where)})
 		}

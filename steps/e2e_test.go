@@ -76,7 +76,7 @@ func assertVerdict(t *testing.T, rep steps.Report, want steps.CauseID) {
 		for _, o := range rep.Outcomes {
 			fmt.Fprintf(&b, "  %s %s: %s\n", o.Step, o.Status, o.Summary)
 			for _, f := range o.Findings {
-				fmt.Fprintf(&b, "    finding %s %s w=%d %v\n", f.Cause, f.Subject, f.Weight, f.Evidence)
+				fmt.Fprintf(&b, "    finding %s %s %s current=%v %v\n", f.Cause, f.Subject, f.Kind, f.Current, f.Evidence)
 			}
 			for _, c := range o.Checks {
 				fmt.Fprintf(&b, "    check %s %s: %s\n", c.Status, c.Name, c.Result)
@@ -165,7 +165,7 @@ func TestE2ESocketPermission(t *testing.T) {
 	}
 	// The probe runs as root and gets through; that must not read as a
 	// config nginx has not loaded.
-	for _, o := range rep.Verdict.Others {
+	for _, o := range rep.Verdict.RunnerUps {
 		if o.Cause == steps.CauseConfigStale {
 			t.Errorf("runner-up %s: the worker's permission explains the 502, not a stale config", o.Cause)
 		}

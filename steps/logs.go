@@ -86,29 +86,38 @@ type weighed struct {
 	Finding
 }
 
-// weighGroups turns the upstream groups into findings, weighed down when
-// nothing was logged since nginx last (re)loaded or the config on disk no
-// longer names the peer, and sorted so faults of now come first.
+// weighGroups turns the upstream groups into observed findings: current
+// when nginx logged them after it last (re)loaded its config and within
+// recentWindow of now; sorted so faults of now come first.
 func weighGroups(c *Case, groups []errlog.Group, loaded time.Time) []weighed {
-	current := currentSubjects(c)
 	var out []weighed
 	for _, g := range groups {
 		if g.Kind == errlog.KindNone {
 			continue
 		}
 		f := groupFinding(g)
+		f.Subject = c.Subjects.canonical(g.Peer)
+		f.Current = c.Started.Sub(g.Last) <= recentWindow
 		if !loaded.IsZero() && g.Last.Before(loaded.Truncate(time.Second)) {
-			f.Weight = 1
+			f.Current = false
 			f.Evidence = append(f.Evidence, "log: none since nginx last loaded its config at "+loaded.Format("01-02 15:04:05"))
+		} else if !f.Current {
+			f.Evidence = append(f.Evidence, fmt.Sprintf("log: none in the last %s", humanDuration(recentWindow)))
 		}
-		if current != nil && g.Peer != "" && !current[g.Peer] {
-			// History, or a config not loaded yet.
-			f.Weight--
-			f.Evidence = append(f.Evidence, "log: "+g.Peer+" is not in the config on disk")
+		if c.Config != nil && g.Peer != "" {
+			switch c.Subjects.known(g.Peer) {
+			case "":
+				// The running nginx talks to a backend the files no longer
+				// name: history, or a config not loaded yet.
+				f.Gone = true
+				f.Evidence = append(f.Evidence, c.Subjects.explain(g.Peer))
+			case peerVariable, peerResolver:
+				f.Evidence = append(f.Evidence, c.Subjects.explain(g.Peer))
+			}
 		}
 		out = append(out, weighed{g, f})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight > out[j].Weight })
+	sort.SliceStable(out, func(i, j int) bool { return stronger(out[i].Finding, out[j].Finding) })
 	return out
 }
 
@@ -118,23 +127,20 @@ func logsSummary(sum errlog.Summary, window string, groups []weighed) string {
 	}
 	top := groups[0]
 	return fmt.Sprintf("%d upstream errors %s; first: %d× %s %s",
-		sum.Upstream, window, top.Count, top.Kind, orNginx(top.Peer))
+		sum.Upstream, window, top.Group.Count, top.Group.Kind, orNginx(top.Peer))
 }
 
 // groupFinding turns a peer × kind group into evidence: the count, the
 // window it spans and a sample line, sanitised for the terminal.
 func groupFinding(g errlog.Group) Finding {
 	cause := CauseID(g.Kind)
-	w := 3
-	if time.Since(g.Last) < time.Hour {
-		w++ // happening now, not yesterday
-	}
-	if g.Count >= 5 {
-		w++
-	}
+	// nginx answered the client something else than a 5xx (a 404 for a
+	// missing script), or the kind is no 502 by itself (a body cut after
+	// the header; an emerg at reload, which nginx -t judges now).
+	not502 := g.Status != 0 && g.Status < 500
 	switch cause {
 	case CauseBodyTruncated, CauseOther, CauseConfigInvalid:
-		w = 1 // not a 502 by itself, or history
+		not502 = true
 	}
 	msg := g.Sample.Message
 	if g.Sample.Errno != 0 {
@@ -155,7 +161,8 @@ func groupFinding(g errlog.Group) Finding {
 	}
 	return Finding{
 		Cause: cause, Title: CauseOf(cause).Title, Subject: g.Peer,
-		Where: orNginx(g.Peer), Evidence: ev, Weight: w,
+		Where: orNginx(g.Peer), Evidence: ev, Kind: Observed, Count: g.Count, Last: g.Last,
+		Not502: not502,
 	}
 }
 
@@ -212,23 +219,6 @@ func orNginx(peer string) string {
 	return peer
 }
 
-// currentSubjects are the peers the config on disk names, as the log
-// would: addresses, unix sockets and upstream group names; nil when the
-// config is unknown.
-func currentSubjects(c *Case) map[string]bool {
-	if c.Config == nil {
-		return nil
-	}
-	m := map[string]bool{}
-	for _, ep := range c.Endpoints {
-		m[subjectOf(ep)] = true
-		if ep.Group != "" {
-			m[ep.Group] = true
-		}
-	}
-	return m
-}
-
 // loadedAt is when the running nginx last loaded its config; zero when
 // no master was found or /proc does not say.
 func loadedAt(c *Case) time.Time {
@@ -242,12 +232,12 @@ func loadedAt(c *Case) time.Time {
 	return t
 }
 
-// findingsStatus: fail when some finding is strong enough to be a cause
-// now, warn when all are weak or of the past.
+// findingsStatus: fail when nginx still reports a 5xx failure, warn when
+// all it reported is of the past or not a 502.
 func findingsStatus(fs []Finding) Status {
 	st := Pass
 	for _, f := range fs {
-		if f.Weight >= minWeight {
+		if f.Current && !f.Not502 && f.Rest == 0 {
 			return Fail
 		}
 		st = Warn

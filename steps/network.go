@@ -118,7 +118,7 @@ func (r *netRun) resolveCheck(ep nginx.Endpoint) ([]netip.Addr, bool) {
 	if l.Err != nil {
 		ch.Status, ch.Result = Fail, "does not resolve: "+l.Err.Error()
 		r.o.Findings = append(r.o.Findings, Finding{Cause: CauseResolver, Title: CauseOf(CauseResolver).Title,
-			Subject: ep.Address, Where: where(ep.Where), Weight: 3, Evidence: []string{"dns: " + ep.Host + " " + ch.Result},
+			Subject: ep.Address, Where: where(ep.Where), Kind: Measured, Evidence: []string{"dns: " + ep.Host + " " + ch.Result},
 			Fix: "fix the name at " + where(ep.Where) + " or its DNS/hosts entry, then reload nginx"})
 	}
 	if first {
@@ -158,8 +158,9 @@ func (r *netRun) tcpChecks(ep nginx.Endpoint, addrs []netip.Addr) bool {
 		ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), r.ownerText(owners))
 		r.o.add(ch)
 		if f := errnoFinding(nginx.Endpoint{Network: "tcp", Address: ap.String(), Where: ep.Where}, d.Err, "network: connect "+ap.String()+": "+errnoText(d)); f != nil {
+			f.Kind = Measured         // the network's state, not nginx's request
+			f.Subject = subjectOf(ep) // one backend, whichever address answered
 			if f.Cause == CauseRefused && len(owners) == 0 {
-				f.Weight = 2
 				f.Evidence = append(f.Evidence, "network: nothing listens on "+ap.String())
 				f.Fix = "start the service that should listen on " + ap.String() + " (or fix the address at " + where(ep.Where) + ")"
 			}
@@ -168,7 +169,7 @@ func (r *netRun) tcpChecks(ep nginx.Endpoint, addrs []netip.Addr) bool {
 	}
 	if ep.Host == "localhost" && ok[false] && !ok[true] && len(addrs) > 1 {
 		r.o.Findings = append(r.o.Findings, Finding{Cause: CauseLocalhostIPv6, Title: CauseOf(CauseLocalhostIPv6).Title,
-			Subject: ep.Address, Where: where(ep.Where), Weight: 4,
+			Subject: ep.Address, Where: where(ep.Where), Kind: Measured,
 			Evidence: []string{"network: localhost resolves to " + joinAddrs(addrs) + "; only the IPv4 address accepts connections"},
 			Fix:      fmt.Sprintf("write 127.0.0.1:%d instead of localhost:%d at %s", ep.Port, ep.Port, where(ep.Where))})
 	}
@@ -192,7 +193,7 @@ func (r *netRun) unixChecks(ep nginx.Endpoint) bool {
 	ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), r.ownerText(owners))
 	r.o.add(ch)
 	if f := errnoFinding(ep, d.Err, "network: "+ch.Result); f != nil {
-		f.Weight = 2
+		f.Kind = Measured
 		if f.Cause == CauseSocketMissing {
 			f.Fix = "start the backend that creates " + ep.Address + " (or fix the path at " + where(ep.Where) + ")"
 		}
@@ -232,7 +233,7 @@ func macChecks(ctx context.Context, c *Case, o *Outcome) {
 	}
 	if m.SELinux == "enforcing" && m.HTTPDCanNetworkConnect != nil && !*m.HTTPDCanNetworkConnect && tcp {
 		ch.Status, ch.Result = Fail, "enforcing, httpd_can_network_connect off: nginx may not connect to TCP upstreams"
-		o.Findings = append(o.Findings, Finding{Cause: CauseSELinux, Title: CauseOf(CauseSELinux).Title, Weight: 4,
+		o.Findings = append(o.Findings, Finding{Cause: CauseSELinux, Title: CauseOf(CauseSELinux).Title, Kind: Measured,
 			Evidence: append([]string{"selinux: " + ch.Result}, m.Denials...), Fix: CauseOf(CauseSELinux).Fix})
 	}
 	o.add(ch)

@@ -99,13 +99,15 @@ func parseSize(s string) (int, error) {
 type viaTarget struct {
 	r                  routed
 	addr, scheme, path string
+	subject            string
 }
 
 // viaAnswer is what nginx answered for one location; silent means nginx
 // did not accept the request at all (as opposed to slow or 502).
 type viaAnswer struct {
 	Check
-	silent bool
+	silent  bool
+	subject string // the backend of the route, as subjectOf names it
 }
 
 // viaTargets picks at most maxViaNginx distinct locations that use eps,
@@ -124,7 +126,7 @@ func viaTargets(cfg *nginx.Config, eps []nginx.Endpoint) []viaTarget {
 				continue
 			}
 			seen[addr+path] = true
-			out = append(out, viaTarget{r: r, addr: addr, scheme: scheme, path: path})
+			out = append(out, viaTarget{r: r, addr: addr, scheme: scheme, path: path, subject: subjectOf(ep)})
 		}
 	}
 	return out
@@ -173,7 +175,7 @@ func viaNginx(ctx context.Context, c *Case, v viaTarget) viaAnswer {
 	default:
 		ch.Result = fmt.Sprintf("nginx answers %d in %s", res.Status, ms(res.Timing.Total))
 	}
-	return viaAnswer{Check: ch}
+	return viaAnswer{Check: ch, subject: v.subject}
 }
 
 // isTimeout reports whether err is a deadline, the probe's own.

@@ -67,9 +67,23 @@ type Finding struct {
 	Evidence []string `json:"evidence"`
 	Fix      string   `json:"fix,omitempty"`
 	Subject  string   `json:"subject,omitempty"`
-	// Weight is how strongly this evidence supports the cause: live
-	// failures and fresh log lines weigh more than static hints.
-	Weight int `json:"-"`
+	// Kind is the evidence the finding rests on (see Evidence).
+	Kind Evidence `json:"kind"`
+	// Current: observed after nginx's last (re)load and within
+	// recentWindow of now — the failure is still happening.
+	Current bool `json:"current,omitempty"`
+	// Count and Last: how often and when nginx last reported it (observed).
+	Count int       `json:"count,omitempty"`
+	Last  time.Time `json:"last,omitzero"`
+	// Not502: nginx reported it only in answers that were not 5xx (a 404
+	// for a missing PHP script), or it is no 502 by itself: a note, never
+	// a 502 verdict.
+	Not502 bool `json:"not_502,omitempty"`
+	// Gone: the config on disk no longer names the subject nginx reported.
+	Gone bool `json:"gone,omitempty"`
+	// Rest > 0 marks a summary of that many findings a capped step left
+	// out ("4,995 more upstreams, same cause"): a count, not evidence.
+	Rest int `json:"rest,omitempty"`
 }
 
 // Outcome is what one step found.
@@ -83,6 +97,9 @@ type Outcome struct {
 	// Answering lists the subjects a live probe found healthy: evidence
 	// against log-only findings about them.
 	Answering []string `json:"-"`
+	// Backups lists the subjects that are `backup` servers: nginx asks them
+	// only when the others fail, so their failure alone is no 502.
+	Backups []string `json:"-"`
 	// Unfinished says why the step stopped before it had looked at
 	// everything (cancelled, out of time); "" when it finished. What it
 	// shows is partial, so the verdict never calls such a run healthy.

@@ -52,6 +52,9 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		case p.check.Status == Pass:
 			o.Answering = append(o.Answering, subjectOf(eps[i]))
 		}
+		if eps[i].Backup {
+			o.Backups = append(o.Backups, subjectOf(eps[i]))
+		}
 	}
 	for _, v := range via {
 		o.add(v.Check)
@@ -106,24 +109,30 @@ func viaNginxFindings(c *Case, o *Outcome, via []viaAnswer, failed int) {
 		}
 	}
 	if c.Install.Master == nil && len(via) > 0 && silent == len(via) {
-		o.Findings = append(o.Findings, Finding{Cause: CauseNginxDown, Title: CauseOf(CauseNginxDown).Title, Weight: 5,
-			Evidence: []string{"no nginx master process found", "probe: nginx does not answer on any of its listen addresses"}})
+		o.Findings = append(o.Findings,
+			Finding{Cause: CauseNginxDown, Title: CauseOf(CauseNginxDown).Title, Kind: Measured, Evidence: []string{"no nginx master process found"}},
+			Finding{Cause: CauseNginxDown, Title: CauseOf(CauseNginxDown).Title, Kind: Reproduced, Evidence: []string{"probe: nginx does not answer on any of its listen addresses"}})
 	}
 	if bad == 0 {
 		return
 	}
 	gap := fmt.Sprintf("nginx answers 502/504 on %d of %d locations", bad, len(via))
-	if failed > 0 {
+	// Each failing route is reproduced evidence for whatever nginx logged
+	// about its backend; that a reload would cure it needs proof (step 3).
+	for _, v := range via {
+		if v.Status == Fail {
+			o.Findings = append(o.Findings, Finding{Cause: CauseNginx5xx, Title: CauseOf(CauseNginx5xx).Title,
+				Subject: v.subject, Kind: Reproduced, Evidence: []string{"probe: " + v.Result}})
+		}
+	}
+	switch {
+	case failed > 0:
 		o.Summary += "; " + gap
-		return
+	case workerBlocked(c) != "":
+		o.Summary += ", yet " + gap + ": " + workerBlocked(c)
+	default:
+		o.Summary += ", yet " + gap
 	}
-	if blocked := workerBlocked(c); blocked != "" {
-		o.Summary += ", yet " + gap + ": " + blocked
-		return
-	}
-	o.Summary += ", yet " + gap
-	o.Findings = append(o.Findings, Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title, Weight: 5,
-		Evidence: []string{"probe: every upstream in the config answers, yet " + gap}})
 }
 
 // failingFirst orders endpoints so the ones the log blames are probed first.
@@ -221,14 +230,14 @@ func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding
 		ch.Status = Fail
 		ch.Result = fmt.Sprintf("%d, but the header is %s — more than nginx's %s buffer · %s", r.Status, humanBytes(int64(r.HeaderBytes)), humanBytes(int64(limit)), timing)
 		return ch, &Finding{Cause: CauseHeaderTooBig, Title: CauseOf(CauseHeaderTooBig).Title, Subject: subjectOf(ep),
-			Where: where(ep.Where), Weight: 3, Evidence: []string{"probe: " + ch.Result},
+			Where: where(ep.Where), Kind: Reproduced, Evidence: []string{"probe: " + ch.Result},
 			Fix: fmt.Sprintf("set proxy_buffer_size %dk; proxy_buffers 8 %dk; proxy_busy_buffers_size %dk; in %s, or make the backend send smaller headers",
 				roundK(r.HeaderBytes), roundK(r.HeaderBytes), 2*roundK(r.HeaderBytes), locationsOf(c, ep))}
 	case r.Status >= 500:
 		ch.Status = Warn
 		ch.Result = fmt.Sprintf("%d from the backend itself · %s", r.Status, timing)
 		return ch, &Finding{Cause: CauseUpstreamStatus, Title: CauseOf(CauseUpstreamStatus).Title, Subject: subjectOf(ep),
-			Where: where(ep.Where), Weight: 2, Evidence: []string{"probe: backend answers " + fmt.Sprint(r.Status)}}
+			Where: where(ep.Where), Kind: Reproduced, Evidence: []string{"probe: backend answers " + fmt.Sprint(r.Status)}}
 	}
 	ch.Result = fmt.Sprintf("%d in %s · %s", r.Status, ms(t.Total), timing)
 	return ch, nil
@@ -256,7 +265,7 @@ func probeFinding(ep nginx.Endpoint, r httpprobe.Result, evidence string) *Findi
 		cause = CauseClosed
 	}
 	return &Finding{Cause: cause, Title: CauseOf(cause).Title, Subject: subjectOf(ep), Where: where(ep.Where),
-		Weight: 3, Evidence: []string{"probe: " + evidence}}
+		Kind: Reproduced, Evidence: []string{"probe: " + evidence}}
 }
 
 // errnoFinding classifies a failed connect by its errno, as nginx logs it.
@@ -280,7 +289,7 @@ func errnoFinding(ep nginx.Endpoint, err error, evidence string) *Finding {
 		return nil
 	}
 	return &Finding{Cause: cause, Title: CauseOf(cause).Title, Subject: subjectOf(ep), Where: where(ep.Where),
-		Weight: 3, Evidence: []string{evidence}}
+		Kind: Reproduced, Evidence: []string{evidence}}
 }
 
 func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
@@ -299,7 +308,7 @@ func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Find
 			return ch, f
 		}
 		return ch, &Finding{Cause: CauseFastCGI, Title: CauseOf(CauseFastCGI).Title, Subject: subjectOf(ep),
-			Where: where(ep.Where), Weight: 3, Evidence: []string{"probe: " + ch.Result}}
+			Where: where(ep.Where), Kind: Reproduced, Evidence: []string{"probe: " + ch.Result}}
 	}
 	ch.Result = fmt.Sprintf("FastCGI answers: status %d in %s (connect %s · first byte %s)", r.Status, ms(r.Timing.Total), ms(r.Timing.Connect), ms(r.Timing.FirstByte))
 	if r.Stderr != "" {

@@ -3,22 +3,41 @@ package steps
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
-// Verdict is the most likely cause of the 502s, with its evidence and fix.
+// Verdict is the most likely cause of the 502s, with its evidence, how
+// sure ngx502 is, and the fix.
 type Verdict struct {
-	Cause    CauseID  `json:"cause"`
-	Title    string   `json:"title"`
-	Subject  string   `json:"subject,omitempty"`
-	Evidence []string `json:"evidence"`
-	Fix      string   `json:"fix"`
-	// Others are the runner-up causes, most likely first (at most
-	// maxOthers; MoreOthers counts the rest).
-	Others     []Finding `json:"others,omitempty"`
-	MoreOthers int       `json:"more_others,omitempty"`
+	Cause      CauseID    `json:"cause"`
+	Title      string     `json:"title"`
+	Subject    string     `json:"subject,omitempty"`
+	Evidence   []string   `json:"evidence"`
+	Fix        string     `json:"fix"`
+	Confidence Confidence `json:"confidence"`
+	// Rule is the row of the verdict table that decided it.
+	Rule string `json:"rule"`
+	// Intermittent: nginx keeps reporting the failure while a probe of the
+	// same backend passes.
+	Intermittent bool `json:"intermittent,omitempty"`
+	// RunnerUps are the other causes, warnings, notes and history, most
+	// likely first (at most maxOthers; MoreOthers counts the rest).
+	RunnerUps  []RunnerUp `json:"runner_ups"`
+	MoreOthers int        `json:"more_runner_ups,omitempty"`
 	// Unfinished names the steps that stopped before they looked at
 	// everything ("2 Upstream: cancelled"); such a run is never healthy.
 	Unfinished []string `json:"unfinished,omitempty"`
+}
+
+// RunnerUp is a cause the verdict did not choose, or a warning, note or
+// failure of the past.
+type RunnerUp struct {
+	Cause      CauseID    `json:"cause"`
+	Subject    string     `json:"subject,omitempty"`
+	Title      string     `json:"title"`
+	Role       string     `json:"role"` // cause, warning, note, history
+	Confidence Confidence `json:"confidence,omitempty"`
+	Evidence   []string   `json:"evidence,omitempty"`
 }
 
 // maxOthers bounds the runner-ups every output shows.
@@ -36,96 +55,248 @@ func Unfinished(id ID, why string) Outcome {
 	return Outcome{Step: id, Status: Skipped, Summary: "did not finish: " + why, Unfinished: why}
 }
 
-// minWeight is the least total weight that names a cause; below it the
-// evidence is a hint, not a verdict.
-const minWeight = 3
+// claim is every finding about one cause and one subject, merged: the unit
+// the verdict table judges.
+type claim struct {
+	Finding
+	kinds     map[Evidence]bool
+	current   bool // nginx still reports it
+	not502    bool // nginx reported it only in non-5xx answers
+	count     int
+	last      time.Time
+	answering bool // a direct probe of the subject passed
+	backup    bool // the subject is a backup server
+	gone      bool // nginx reports a backend the config on disk no longer names
+	seen      int  // order of first appearance, for the record only
 
-// Decide ranks the findings of all outcomes: findings of the same cause
-// about the same subject add up, so a refused line in the log, a refused
-// probe and an empty port agree into one strong verdict.
-func Decide(outs []Outcome) Verdict {
+	rule         string
+	role         role
+	conf         Confidence
+	intermittent bool
+}
+
+func (cl *claim) has(k Evidence) bool { return cl.kinds[k] }
+
+// only reports whether k is the claim's only kind of evidence.
+func (cl *claim) only(k Evidence) bool { return len(cl.kinds) == 1 && cl.kinds[k] }
+
+func (cl *claim) strongest() int {
+	best := 0
+	for k := range cl.kinds {
+		best = max(best, k.strength())
+	}
+	return best
+}
+
+// add merges one finding into the claim.
+func (cl *claim) add(f Finding) {
+	hadObserved := cl.kinds[Observed]
+	cl.kinds[f.Kind] = true
+	cl.Evidence = append(cl.Evidence, f.Evidence...)
+	if cl.Where == "" {
+		cl.Where = f.Where
+	}
+	if f.Fix != "" {
+		// The step that knows most about the remedy speaks last (network
+		// knows the unit, config knows the line).
+		cl.Fix = f.Fix
+	}
+	if f.Kind == Observed {
+		cl.current = cl.current || f.Current
+		cl.count += f.Count
+		if f.Last.After(cl.last) {
+			cl.last = f.Last
+		}
+		cl.gone = f.Gone && (cl.gone || !hadObserved)
+		// One 5xx report is enough to make it a 502 matter.
+		cl.not502 = f.Not502 && (cl.not502 || !hadObserved)
+	}
+}
+
+// claims merges the findings of all outcomes by cause and subject. A route
+// nginx answers 502 on (CauseNginx5xx) is reproduced evidence for every
+// other claim about the same backend; alone it stays a claim of its own.
+func claims(outs []Outcome) []*claim {
 	type key struct {
 		cause   CauseID
 		subject string
 	}
-	var order []key
-	merged := map[key]*Finding{}
-	for _, o := range outs {
-		for _, f := range o.Findings {
-			if f.Weight <= 0 && f.Subject == "" {
-				continue // "N more, same cause": a count, not evidence of its own
-			}
-			k := key{f.Cause, f.Subject}
-			m, ok := merged[k]
-			if !ok {
-				c := f
-				c.Evidence = append([]string(nil), f.Evidence...)
-				merged[k] = &c
-				order = append(order, k)
-				continue
-			}
-			m.Weight += f.Weight
-			m.Evidence = append(m.Evidence, f.Evidence...)
-			if m.Where == "" {
-				m.Where = f.Where
-			}
-			// The step that knows most about the remedy speaks last
-			// (network knows the unit, config knows the line).
-			if f.Fix != "" {
-				m.Fix = f.Fix
-			}
-		}
-	}
-	answering := map[string]bool{}
+	byKey := map[key]*claim{}
+	var order []*claim
+	answering, backup := map[string]bool{}, map[string]bool{}
+	var routes []Finding
 	for _, o := range outs {
 		for _, s := range o.Answering {
 			answering[s] = true
 		}
-	}
-	ranked := make([]Finding, 0, len(order))
-	for _, k := range order {
-		f := *merged[k]
-		if answering[f.Subject] && liveCause(f.Cause) {
-			// The log says it failed, but it answers now: it came back,
-			// or fails only at times. Still worth a look, less likely now.
-			f.Weight /= 2
-			f.Evidence = append(f.Evidence, "probe: "+f.Subject+" answers now")
+		for _, s := range o.Backups {
+			backup[s] = true
 		}
-		ranked = append(ranked, f)
-	}
-	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Weight > ranked[j].Weight })
-	unfinished := unfinishedSteps(outs)
-
-	if len(ranked) == 0 || ranked[0].Weight < minWeight {
-		v := Verdict{Unfinished: unfinished}
-		switch {
-		case len(unfinished) > 0:
-			v.setCause(CauseIncomplete)
-			v.Evidence = append(v.Evidence, unfinished...)
-		case undecided(outs):
-			v.setCause(CauseUnknown)
-		default:
-			v.setCause(CauseHealthy)
+		for _, f := range o.Findings {
+			switch {
+			case f.Rest > 0:
+				continue // "N more, same cause": a count, not evidence of its own
+			case f.Cause == CauseNginx5xx:
+				routes = append(routes, f)
+				continue
+			}
+			k := key{f.Cause, f.Subject}
+			cl := byKey[k]
+			if cl == nil {
+				cl = &claim{Finding: f, kinds: map[Evidence]bool{}, seen: len(order)}
+				cl.Evidence = nil
+				byKey[k] = cl
+				order = append(order, cl)
+			}
+			cl.add(f)
 		}
-		for _, o := range outs {
-			if o.Step != Restart && o.Summary != "" && o.Unfinished == "" {
-				v.Evidence = append(v.Evidence, fmt.Sprintf("%s: %s", InfoOf(o.Step).Title, o.Summary))
+	}
+	for _, r := range routes {
+		absorbed := false
+		for _, cl := range order {
+			if cl.Subject == r.Subject && r.Subject != "" && cl.has(Observed) {
+				cl.add(r)
+				absorbed = true
 			}
 		}
-		v.setOthers(ranked)
-		return v
+		if !absorbed {
+			k := key{r.Cause, r.Subject}
+			if cl := byKey[k]; cl != nil {
+				cl.add(r)
+				continue
+			}
+			cl := &claim{Finding: r, kinds: map[Evidence]bool{}, seen: len(order)}
+			cl.Evidence = nil
+			cl.add(r)
+			byKey[k] = cl
+			order = append(order, cl)
+		}
 	}
-	top := ranked[0]
+	order = absorbStale(order)
+	for _, cl := range order {
+		cl.answering = answering[cl.Subject]
+		cl.backup = backup[cl.Subject]
+		cl.Evidence = dedupe(cl.Evidence)
+		judge(cl)
+	}
+	return order
+}
+
+// absorbStale: nginx still failing on a backend the config on disk no
+// longer names is proof that it runs an older config — the failure is the
+// stale config's evidence, and a reload (of the fixed files) its cure.
+func absorbStale(order []*claim) []*claim {
+	var stale *claim
+	for _, cl := range order {
+		if cl.Cause == CauseConfigStale {
+			stale = cl
+		}
+	}
+	kept := order[:0]
+	for _, cl := range order {
+		if !cl.gone || !cl.current || cl.Cause == CauseConfigStale {
+			kept = append(kept, cl)
+			continue
+		}
+		if stale == nil {
+			stale = &claim{Finding: Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title,
+				Fix: CauseOf(CauseConfigStale).Fix}, kinds: map[Evidence]bool{}}
+			kept = append(kept, stale)
+		}
+		stale.add(Finding{Kind: Measured, Evidence: []string{fmt.Sprintf("log: nginx still reports %s for %s, which the config on disk no longer names", cl.Cause, cl.Subject)}})
+		stale.add(Finding{Kind: Observed, Current: true, Count: cl.count, Last: cl.last, Evidence: cl.Evidence})
+	}
+	return kept
+}
+
+// Decide judges the findings of all outcomes with the verdict table
+// (rules.go) and names the most likely cause; with none, the box is
+// healthy — unless a step did not finish or nothing could be read.
+func Decide(outs []Outcome) Verdict {
+	all := claims(outs)
+	var causes, rest []*claim
+	for _, cl := range all {
+		if cl.role == roleCause {
+			causes = append(causes, cl)
+		} else {
+			rest = append(rest, cl)
+		}
+	}
+	sort.SliceStable(causes, func(i, j int) bool { return before(causes[i], causes[j]) })
+	sort.SliceStable(rest, func(i, j int) bool { return restBefore(rest[i], rest[j]) })
+	unfinished := unfinishedSteps(outs)
+	if len(causes) == 0 {
+		return quietVerdict(outs, rest, unfinished)
+	}
+	top := causes[0]
 	fix := top.Fix
 	if fix == "" {
 		fix = CauseOf(top.Cause).Fix
 	}
-	v := Verdict{
-		Cause: top.Cause, Title: top.Title, Subject: top.Subject,
-		Evidence: dedupe(top.Evidence), Fix: fix, Unfinished: unfinished,
+	v := Verdict{Cause: top.Cause, Title: top.Title, Subject: top.Subject, Evidence: top.Evidence, Fix: fix,
+		Confidence: top.conf, Rule: top.rule, Intermittent: top.intermittent, Unfinished: unfinished}
+	if v.Title == "" {
+		v.Title = CauseOf(top.Cause).Title
 	}
-	v.setOthers(ranked[1:])
+	if top.intermittent {
+		v.Title = "intermittent: " + v.Title
+		v.Evidence = append(v.Evidence, "probe: "+top.Subject+" answers a single probe, yet nginx keeps failing real requests to it")
+	}
+	if len(unfinished) > 0 && v.Confidence == High {
+		v.Confidence = Medium // what did not finish might have said otherwise
+	}
+	v.setRunnerUps(append(causes[1:], rest...))
 	return v
+}
+
+// quietVerdict is the verdict when no claim is a cause.
+func quietVerdict(outs []Outcome, rest []*claim, unfinished []string) Verdict {
+	v := Verdict{Unfinished: unfinished, Confidence: Low}
+	switch {
+	case len(unfinished) > 0:
+		v.setCause(CauseIncomplete)
+		v.Rule = "did not finish"
+		v.Evidence = append(v.Evidence, unfinished...)
+	case undecided(outs):
+		v.setCause(CauseUnknown)
+		v.Rule = "nothing could be read"
+	default:
+		v.setCause(CauseHealthy)
+		v.Rule = "no current failure"
+		v.Confidence = Medium
+		if ranBoth(outs) {
+			v.Confidence = High
+		}
+	}
+	for _, o := range outs {
+		if o.Step != Restart && o.Summary != "" && o.Unfinished == "" {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("%s: %s", InfoOf(o.Step).Title, o.Summary))
+		}
+	}
+	for _, cl := range rest {
+		if cl.role == roleHistory {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("recovered: %s %s, last reported %s", cl.Cause, cl.Subject, cl.last.Format("01-02 15:04:05")))
+		}
+	}
+	v.setRunnerUps(rest)
+	return v
+}
+
+// restBefore orders what is not a cause: history, then warnings, then
+// notes; within a role the stronger and more recent first.
+func restBefore(a, b *claim) bool {
+	order := map[role]int{roleHistory: 0, roleWarning: 1, roleNote: 2}
+	switch {
+	case a.role != b.role:
+		return order[a.role] < order[b.role]
+	case a.strongest() != b.strongest():
+		return a.strongest() > b.strongest()
+	case !a.last.Equal(b.last):
+		return a.last.After(b.last)
+	case a.Cause != b.Cause:
+		return a.Cause < b.Cause
+	}
+	return a.Subject < b.Subject
 }
 
 func (v *Verdict) setCause(id CauseID) {
@@ -133,18 +304,23 @@ func (v *Verdict) setCause(id CauseID) {
 	v.Cause, v.Title, v.Fix = id, c.Title, c.Fix
 }
 
-// setOthers keeps the strongest runner-ups; a summary finding of a capped
-// group (weight 0) is not a runner-up of its own.
-func (v *Verdict) setOthers(fs []Finding) {
-	v.Others, v.MoreOthers = nil, 0
-	for _, f := range fs {
-		switch {
-		case f.Weight <= 0:
-		case len(v.Others) < maxOthers:
-			v.Others = append(v.Others, f)
-		default:
+// setRunnerUps keeps the first maxOthers claims as runner-ups.
+func (v *Verdict) setRunnerUps(cls []*claim) {
+	v.RunnerUps, v.MoreOthers = []RunnerUp{}, 0
+	for _, cl := range cls {
+		if len(v.RunnerUps) == maxOthers {
 			v.MoreOthers++
+			continue
 		}
+		title := cl.Title
+		if title == "" {
+			title = CauseOf(cl.Cause).Title
+		}
+		ru := RunnerUp{Cause: cl.Cause, Subject: cl.Subject, Title: title, Role: string(cl.role), Evidence: firstN(cl.Evidence, 2)}
+		if cl.role == roleCause {
+			ru.Confidence = cl.conf
+		}
+		v.RunnerUps = append(v.RunnerUps, ru)
 	}
 }
 
@@ -175,6 +351,21 @@ func undecided(outs []Outcome) bool {
 	return ran == 0
 }
 
+// ranBoth: nginx's own log was read and the upstreams were probed, so a
+// quiet verdict rests on both.
+func ranBoth(outs []Outcome) bool {
+	logs, probes := false, false
+	for _, o := range outs {
+		switch {
+		case o.Step == Logs && o.Status != Skipped && o.Status != "":
+			logs = true
+		case o.Step == Upstream && o.Status != Skipped && o.Status != "":
+			probes = true
+		}
+	}
+	return logs && probes
+}
+
 func dedupe(in []string) []string {
 	seen := map[string]bool{}
 	out := in[:0:0]
@@ -187,13 +378,9 @@ func dedupe(in []string) []string {
 	return out
 }
 
-// liveCause: causes a passing probe of the same upstream contradicts. A
-// socket nginx's worker may not write, or a header only some pages send,
-// can still fail for nginx while this probe gets through.
-func liveCause(c CauseID) bool {
-	switch c {
-	case CauseRefused, CauseSocketMissing, CauseTimeout, CauseClosed, CauseReset, CauseUnreachable, CauseBusy:
-		return true
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
 	}
-	return false
+	return s
 }

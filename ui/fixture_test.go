@@ -21,9 +21,9 @@ func testCase() *steps.Case {
 // the probe fails, the config passes, nothing listens on the port.
 func refusedOutcomes() map[steps.ID]steps.Outcome {
 	const up = "127.0.0.1:8080"
-	refused := func(where string, w int, fix string, ev ...string) steps.Finding {
+	refused := func(where string, kind steps.Evidence, fix string, ev ...string) steps.Finding {
 		return steps.Finding{Cause: steps.CauseRefused, Title: steps.CauseOf(steps.CauseRefused).Title,
-			Where: where, Evidence: ev, Fix: fix, Subject: up, Weight: w}
+			Where: where, Evidence: ev, Fix: fix, Subject: up, Kind: kind, Current: kind == steps.Observed}
 	}
 	return map[steps.ID]steps.Outcome{
 		steps.Logs: {Step: steps.Logs, Status: steps.Fail,
@@ -32,7 +32,7 @@ func refusedOutcomes() map[steps.ID]steps.Outcome {
 				{Name: "error log", Command: "sudo tail -n 200 /var/log/nginx/error.log", Result: "4 812 lines read, 37 upstream errors", Status: steps.Fail},
 				{Name: "rotated logs", Command: "ls -l /var/log/nginx/error.log.1", Result: "none in the window", Status: steps.Pass},
 			},
-			Findings: []steps.Finding{refused("/var/log/nginx/error.log", 3, "",
+			Findings: []steps.Finding{refused("/var/log/nginx/error.log", steps.Observed, "",
 				"37× connect() failed (111: Connection refused) while connecting to upstream 127.0.0.1:8080",
 				"first 10:02:11 · last 10:14:55 · server example.com",
 				"request: \"GET /\x1b[2J\x07login HTTP/1.1\"",
@@ -42,7 +42,7 @@ func refusedOutcomes() map[steps.ID]steps.Outcome {
 			Checks: []steps.Check{
 				{Name: "GET http://127.0.0.1:8080/", Command: "curl -sv -o /dev/null http://127.0.0.1:8080/", Result: "dial tcp 127.0.0.1:8080: connect: connection refused", Status: steps.Fail},
 			},
-			Findings: []steps.Finding{refused(up, 4, "", "probe: dial tcp 127.0.0.1:8080: connect: connection refused")}},
+			Findings: []steps.Finding{refused(up, steps.Reproduced, "", "probe: dial tcp 127.0.0.1:8080: connect: connection refused")}},
 		steps.Config: {Step: steps.Config, Status: steps.Pass,
 			Summary: "config loads; 1 proxy_pass target",
 			Checks: []steps.Check{
@@ -55,7 +55,7 @@ func refusedOutcomes() map[steps.ID]steps.Outcome {
 				{Name: "listener 127.0.0.1:8080", Command: "sudo ss -ltnp 'sport = :8080'", Result: "no socket in LISTEN state", Status: steps.Warn},
 				{Name: "AppArmor/SELinux", Command: "getenforce", Result: "not enforcing", Status: steps.Pass},
 			},
-			Findings: []steps.Finding{refused("app.service", 2, "sudo systemctl start app.service",
+			Findings: []steps.Finding{refused("app.service", steps.Measured, "sudo systemctl start app.service",
 				"no listener on 127.0.0.1:8080; app.service is inactive")}},
 		steps.Restart: {Step: steps.Restart, Status: steps.Pass,
 			Summary: "proposed: systemctl restart app.service",

@@ -70,6 +70,7 @@ func verdictText(v steps.Verdict) string {
 	}
 	head += ": " + clean(v.Title)
 	fmt.Fprintf(&b, "VERDICT  %s\n", head)
+	fmt.Fprintf(&b, "         confidence: %s (%s)\n", v.Confidence, clean(v.Rule))
 	for _, e := range v.Evidence {
 		fmt.Fprintf(&b, "         %s\n", clean(e))
 	}
@@ -80,6 +81,12 @@ func verdictText(v steps.Verdict) string {
 		for _, u := range v.Unfinished {
 			fmt.Fprintf(&b, "         partial: %s\n", clean(u))
 		}
+	}
+	for _, ru := range v.RunnerUps {
+		fmt.Fprintf(&b, "         %s\n", runnerUpLine(ru))
+	}
+	if n := v.MoreOthers; n > 0 {
+		fmt.Fprintf(&b, "         also: %d more, less likely\n", n)
 	}
 	return b.String()
 }
@@ -114,12 +121,6 @@ func plainGlyph(s steps.Status) string {
 func writeText(w io.Writer, r steps.Report) {
 	fmt.Fprintf(w, "ngx502 report · %s\n\n", nginxLine(r.Case))
 	fmt.Fprint(w, verdictText(r.Verdict))
-	for _, o := range r.Verdict.Others {
-		fmt.Fprintf(w, "         also: %s: %s\n", strings.TrimSpace(clean(string(o.Cause))+" "+clean(o.Subject)), clean(o.Title))
-	}
-	if n := r.Verdict.MoreOthers; n > 0 {
-		fmt.Fprintf(w, "         also: %d more, less likely\n", n)
-	}
 	for _, o := range r.Outcomes {
 		info := steps.InfoOf(o.Step)
 		fmt.Fprintf(w, "\n%d. %s [%s] %s\n", info.Number, info.Title, o.Status, clean(o.Summary))
@@ -154,4 +155,15 @@ func writeText(w io.Writer, r steps.Report) {
 	if len(r.Outcomes) > 0 {
 		fmt.Fprintln(w, "\nrun `sudo ngx502` on a terminal to confirm and run a proposed action.")
 	}
+}
+
+// runnerUpLine is "also (cause, medium): upstream-reset 127.0.0.1:8081: …"
+// or "also (warning): localhost-ipv6 localhost:8081: …".
+func runnerUpLine(ru steps.RunnerUp) string {
+	role := ru.Role
+	if ru.Confidence != "" {
+		role += ", " + string(ru.Confidence)
+	}
+	head := strings.TrimSpace(clean(string(ru.Cause)) + " " + clean(ru.Subject))
+	return fmt.Sprintf("also (%s): %s: %s", role, head, clean(ru.Title))
 }

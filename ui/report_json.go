@@ -11,7 +11,7 @@ import (
 	"ngx502/steps"
 )
 
-// The JSON report's shape, exactly as DESIGN.md promises. Schema 1; new
+// The JSON report's shape, as ARCHITECTURE.md describes it. Schema 2; new
 // fields may be added, none renamed. Strings are raw: encoding/json
 // escapes control characters itself.
 type jsonReport struct {
@@ -33,6 +33,12 @@ type jsonVerdict struct {
 	Subject  string   `json:"subject,omitempty"`
 	Evidence []string `json:"evidence"`
 	Fix      string   `json:"fix"`
+	// Confidence is high, medium or low; Rule the row of the verdict table
+	// that decided it.
+	Confidence   string           `json:"confidence"`
+	Rule         string           `json:"rule"`
+	Intermittent bool             `json:"intermittent"`
+	RunnerUps    []steps.RunnerUp `json:"runner_ups"`
 	// Unfinished names the steps that did not finish: the verdict is partial.
 	Unfinished []string `json:"unfinished,omitempty"`
 }
@@ -56,19 +62,26 @@ type jsonCheck struct {
 type jsonFinding struct {
 	Cause    string   `json:"cause"`
 	Title    string   `json:"title"`
+	Subject  string   `json:"subject"`
 	Where    string   `json:"where"`
+	Kind     string   `json:"kind"` // observed, reproduced, measured, predicted
+	Current  bool     `json:"current"`
 	Evidence []string `json:"evidence"`
 	Fix      string   `json:"fix"`
 }
 
 func toJSON(r steps.Report) jsonReport {
-	out := jsonReport{Schema: 1, Steps: []jsonStep{}}
+	out := jsonReport{Schema: 2, Steps: []jsonStep{}}
 	if c := r.Case; c != nil {
 		out.Nginx = jsonNginx{Binary: c.Install.Binary, Version: c.Install.Build.Version, Conf: c.Install.Conf}
 	}
 	v := r.Verdict
 	out.Verdict = jsonVerdict{Cause: string(v.Cause), Title: v.Title, Subject: v.Subject,
-		Evidence: nonNil(v.Evidence), Fix: v.Fix, Unfinished: v.Unfinished}
+		Evidence: nonNil(v.Evidence), Fix: v.Fix, Unfinished: v.Unfinished,
+		Confidence: string(v.Confidence), Rule: v.Rule, Intermittent: v.Intermittent, RunnerUps: v.RunnerUps}
+	if out.Verdict.RunnerUps == nil {
+		out.Verdict.RunnerUps = []steps.RunnerUp{}
+	}
 	for _, o := range r.Outcomes {
 		s := jsonStep{ID: string(o.Step), Status: string(o.Status), Summary: o.Summary,
 			Checks: []jsonCheck{}, Findings: []jsonFinding{}, Actions: o.Actions}
@@ -76,7 +89,8 @@ func toJSON(r steps.Report) jsonReport {
 			s.Checks = append(s.Checks, jsonCheck{c.Name, c.Command, c.Result, string(c.Status)})
 		}
 		for _, f := range o.Findings {
-			s.Findings = append(s.Findings, jsonFinding{string(f.Cause), f.Title, f.Where, nonNil(f.Evidence), f.Fix})
+			s.Findings = append(s.Findings, jsonFinding{Cause: string(f.Cause), Title: f.Title, Subject: f.Subject, Where: f.Where,
+				Kind: string(f.Kind), Current: f.Current, Evidence: nonNil(f.Evidence), Fix: f.Fix})
 		}
 		out.Steps = append(out.Steps, s)
 	}

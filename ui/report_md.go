@@ -17,7 +17,7 @@ func writeMarkdown(w io.Writer, r steps.Report) {
 	if v.Subject != "" {
 		head += " (" + mdCode(v.Subject) + ")"
 	}
-	fmt.Fprintf(w, "## Verdict\n\n> %s\n", head)
+	fmt.Fprintf(w, "## Verdict\n\n> %s\n>\n> confidence: **%s** (%s)\n", head, v.Confidence, mdText(v.Rule))
 	if len(v.Evidence) > 0 {
 		fmt.Fprintln(w, ">")
 		for _, e := range v.Evidence {
@@ -30,6 +30,12 @@ func writeMarkdown(w io.Writer, r steps.Report) {
 	if !v.Inconclusive() {
 		for _, u := range v.Unfinished {
 			fmt.Fprintf(w, ">\n> **partial:** %s\n", mdText(u))
+		}
+	}
+	if len(v.RunnerUps) > 0 {
+		fmt.Fprintln(w, ">\n> **Runner-ups**\n>")
+		for _, ru := range v.RunnerUps {
+			fmt.Fprintf(w, "> - %s\n", mdText(runnerUpLine(ru)))
 		}
 	}
 	for _, o := range r.Outcomes {

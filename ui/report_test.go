@@ -81,10 +81,12 @@ func TestWriteJSON(t *testing.T) {
 			Binary, Version, Conf string
 		} `json:"nginx"`
 		Verdict struct {
-			Cause    string   `json:"cause"`
-			Title    string   `json:"title"`
-			Evidence []string `json:"evidence"`
-			Fix      string   `json:"fix"`
+			Cause      string            `json:"cause"`
+			Title      string            `json:"title"`
+			Evidence   []string          `json:"evidence"`
+			Fix        string            `json:"fix"`
+			Confidence string            `json:"confidence"`
+			RunnerUps  []json.RawMessage `json:"runner_ups"`
 		} `json:"verdict"`
 		Steps []struct {
 			ID      string `json:"id"`
@@ -103,8 +105,11 @@ func TestWriteJSON(t *testing.T) {
 	if err := dec.Decode(&got); err != nil {
 		t.Fatalf("JSON report does not decode: %v\n%s", err, out)
 	}
-	if got.Schema != 1 || got.Nginx.Binary != "/usr/sbin/nginx" || got.Nginx.Version != "1.22.1" || got.Nginx.Conf != "/etc/nginx/nginx.conf" {
+	if got.Schema != 2 || got.Nginx.Binary != "/usr/sbin/nginx" || got.Nginx.Version != "1.22.1" || got.Nginx.Conf != "/etc/nginx/nginx.conf" {
 		t.Errorf("header = %+v / %+v", got.Schema, got.Nginx)
+	}
+	if got.Verdict.Confidence != "high" || got.Verdict.RunnerUps == nil {
+		t.Errorf("verdict confidence %q, runner_ups %v: want high and a list", got.Verdict.Confidence, got.Verdict.RunnerUps)
 	}
 	if got.Verdict.Cause != "upstream-refused" || got.Verdict.Fix != "sudo systemctl start app.service" || len(got.Verdict.Evidence) == 0 {
 		t.Errorf("verdict = %+v", got.Verdict)

@@ -81,6 +81,9 @@ func (m model) verdictLines(d dims) []string {
 		if v.Subject != "" {
 			head += " " + clean(v.Subject)
 		}
+		if v.Confidence != "" {
+			head += " · " + string(v.Confidence)
+		}
 		head += ": "
 		room := d.w - 10 - lipgloss.Width(head)
 		head += cut(clean(v.Title), max(room, 10))
@@ -97,11 +100,21 @@ func (m model) verdictLines(d dims) []string {
 			fix[keep-1] = cut(fix[keep-1]+" …", d.w-len(pad))
 		}
 		evidence := max(d.evidence-(len(fix)-1), 1)
+		also := ""
+		if len(v.RunnerUps) > 0 && evidence > 1 {
+			// The strongest alternative always shows: a verdict is a
+			// judgement, and the admin should see what came second.
+			also = runnerUpLine(v.RunnerUps[0])
+			evidence--
+		}
 		for i, e := range v.Evidence {
 			if i == evidence {
 				break
 			}
 			lines = append(lines, fit(pad+m.st.evidence.Render(clean(e)), d.w))
+		}
+		if also != "" {
+			lines = append(lines, fit(pad+m.st.muted.Render(also), d.w))
 		}
 		for len(lines) < d.evidence+2-len(fix) {
 			lines = append(lines, fit("", d.w))

@@ -15,6 +15,7 @@ type Endpoint struct {
 	Port     int
 	Protocol string // http https fastcgi uwsgi suwsgi scgi grpc grpcs
 	Group    string // upstream{} block name, "" for a direct *_pass
+	Backup   bool   // a `backup` server: nginx asks it only when the others fail
 	Routes   []Route
 	Where    Where // where the address is written: upstream server line or the *_pass
 }
@@ -57,7 +58,7 @@ func (c *Config) Endpoints() []Endpoint {
 				if u, ok := groups[strings.ToLower(p.Group)]; ok {
 					for _, us := range u.Servers {
 						if e, ok := endpointOf(us.Unix, us.Host, us.Port, 80, p.Scheme, us.Where); ok && !us.Down {
-							e.Group = u.Name
+							e.Group, e.Backup = u.Name, us.Backup
 							add(e, r)
 						}
 					}

@@ -211,7 +211,7 @@ func TestLoadTreeEndpoints(t *testing.T) {
 			Routes: []Route{{"example.com", "/grpc", Where{site, 57}, Where{site, 58}}}},
 		{Network: "tcp", Address: "127.0.0.1:8080", Host: "127.0.0.1", Port: 8080, Protocol: "http", Group: "app", Where: Where{up, 3}, Routes: appRoutes},
 		{Network: "tcp", Address: "[::1]:8080", Host: "::1", Port: 8080, Protocol: "http", Group: "app", Where: Where{up, 4}, Routes: appRoutes},
-		{Network: "tcp", Address: "backup.internal:8081", Host: "backup.internal", Port: 8081, Protocol: "http", Group: "app", Where: Where{up, 6}, Routes: appRoutes},
+		{Network: "tcp", Address: "backup.internal:8081", Host: "backup.internal", Port: 8081, Protocol: "http", Group: "app", Backup: true, Where: Where{up, 6}, Routes: appRoutes},
 		{Network: "tcp", Address: "localhost:3001", Host: "localhost", Port: 3001, Protocol: "http", Where: Where{site, 23},
 			Routes: []Route{{"example.com", "/api/slow/", Where{site, 22}, Where{site, 23}}}},
 		{Network: "tcp", Address: "secure.internal:443", Host: "secure.internal", Port: 443, Protocol: "https", Where: Where{site, 32},
