@@ -48,7 +48,7 @@ func TestNothingToInspectExit2(t *testing.T) {
 }
 
 // The report a script gets from a broken real nginx: JSON following the
-// DESIGN.md contract, exit 1; a healthy one exits 0.
+// ARCHITECTURE.md contract, exit 1; a healthy one exits 0.
 func TestReportJSONOnRealNginx(t *testing.T) {
 	t.Parallel()
 	addr := nginxtest.Refusing(t)

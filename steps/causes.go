@@ -4,7 +4,7 @@ package steps
 // IDs are never renamed, only added.
 type CauseID string
 
-// Cause IDs, as agreed in DESIGN.md.
+// Cause IDs (ARCHITECTURE.md lists how the verdict uses them).
 const (
 	CauseRefused        CauseID = "upstream-refused"
 	CauseTimeout        CauseID = "upstream-timeout"

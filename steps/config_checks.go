@@ -13,7 +13,7 @@ import (
 )
 
 // staticFindings are the config mistakes nginx -t does not catch but
-// that answer 502 on every request (nginx-errors.md §5).
+// that answer 502 on every request (nginx answers 502 for them, see ngx_http_upstream.c).
 func staticFindings(c *Case) []Finding {
 	var out []Finding
 	worker := workerUser(c)

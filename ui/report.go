@@ -10,7 +10,7 @@ import (
 )
 
 // Write renders a report as "text" (the default), "json" (the stable
-// contract in DESIGN.md) or "markdown" (for tickets).
+// contract in ARCHITECTURE.md) or "markdown" (for tickets).
 func Write(w io.Writer, r steps.Report, format string) error {
 	bw := bufio.NewWriter(w)
 	var err error

@@ -72,7 +72,7 @@ func TestMarkdownEscapes(t *testing.T) {
 }
 
 // TestWriteJSON round-trips the report into a struct written from the
-// DESIGN.md contract, independent of the encoder's own types.
+// ARCHITECTURE.md contract, independent of the encoder's own types.
 func TestWriteJSON(t *testing.T) {
 	out := render(t, testReport(), "json")
 	var got struct {

@@ -19,7 +19,7 @@ func TestResolveLocalhost(t *testing.T) {
 	if l.Source != "resolver" || !slices.Contains(l.Addrs, lo) {
 		t.Errorf("Resolve(localhost) = %+v, want resolver with 127.0.0.1", l)
 	}
-	// This box's /etc/hosts maps localhost to 127.0.0.1 only (see DESIGN.md).
+	// This box's /etc/hosts maps localhost to 127.0.0.1 only .
 	if !slices.Contains(l.HostsFile, lo) {
 		t.Errorf("HostsFile = %v, want 127.0.0.1 from /etc/hosts", l.HostsFile)
 	}

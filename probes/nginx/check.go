@@ -125,7 +125,7 @@ func Dump(ctx context.Context, in Install) (string, error) {
 	return string(res.Stdout), nil
 }
 
-// Both shapes nginx -t uses (nginx-errors.md §6): the console form and the
+// Both shapes nginx -t uses (src/core/ngx_log.c): the console form and the
 // error.log form written when the build's startup log is stderr (Debian).
 var (
 	consoleLine = regexp.MustCompile(`^nginx: \[(debug|info|notice|warn|error|crit|alert|emerg)\] (.*)$`)

@@ -81,7 +81,7 @@ func TestProxyRefusedIs502(t *testing.T) {
 	}
 }
 
-// The broken upstreams produce the error.log signatures nginx-errors.md documents.
+// The broken upstreams produce the error.log signatures nginx writes for them.
 func TestBrokenUpstreamSignatures(t *testing.T) {
 	cases := []struct {
 		name   string
