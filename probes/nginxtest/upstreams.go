@@ -2,6 +2,7 @@ package nginxtest
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/fcgi"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -159,4 +161,26 @@ func FastCGI(t testing.TB) string {
 		<-served
 	})
 	return ln.Addr().String()
+}
+
+// Flaky returns the address of a server that answers 200 "ok", except that
+// every n-th connection is closed after the request head without an answer:
+// nginx logs "upstream prematurely closed connection" for those, while most
+// requests (and most probes) get through.
+func Flaky(t testing.TB, n int) string {
+	t.Helper()
+	var mu sync.Mutex
+	count := 0
+	return serveRaw(t, func(c net.Conn, _ <-chan struct{}) {
+		if readHead(c) != nil {
+			return
+		}
+		mu.Lock()
+		count++
+		fail := count%n == 0
+		mu.Unlock()
+		if !fail {
+			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+		}
+	})
 }
