@@ -88,7 +88,7 @@ func (m *model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 		if a.ID == steps.ActionNginxT {
 			// The admin agreed: step 3 runs again, now with nginx -t, and
 			// step 5 plans from it.
-			m.c.Opts.NginxT = true
+			m.withCase(func(c *steps.Case) { c.Opts.NginxT = true })
 			return m.rerun(configIdx)
 		}
 		return m.execCmd(a)

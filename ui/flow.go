@@ -11,6 +11,14 @@ import (
 // restartIdx is step 5's row: it plans from the outcomes of rows 0–3.
 const restartIdx = 4
 
+// withCase changes the case for the runs that start from now on. Steps
+// still running read the old one: the case is never written under them.
+func (m *model) withCase(change func(*steps.Case)) {
+	c := *m.c
+	change(&c)
+	m.c = &c
+}
+
 // stepCmd runs row i in the background with the model's context. The
 // outcomes of the steps already done go along: step 2 probes what step 1
 // saw failing first, step 5 plans from all of them.
@@ -170,7 +178,7 @@ func (m *model) execDone(msg execDoneMsg) tea.Cmd {
 	if ex.Ran && ex.Fixed && !ex.Started.IsZero() {
 		// Triage again from the moment of the action: log lines from
 		// before it describe the fault that was just fixed.
-		m.c.Since = ex.Started
+		m.withCase(func(c *steps.Case) { c.Since = ex.Started })
 		res := m.exe.result
 		cmd := m.rerunAll()
 		m.exe.result = res
