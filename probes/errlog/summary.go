@@ -3,15 +3,22 @@ package errlog
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"strings"
 	"time"
+
+	"ngx502/probes/logfile"
 )
+
+// ErrNotFile marks a log destination that is not a readable regular file:
+// nginx's stderr, syslog, its in-memory buffer, or a device like /dev/stderr.
+// It is logfile.ErrNotFile, so errors.Is works with either name.
+var ErrNotFile = logfile.ErrNotFile
 
 // Summary is what Summarize found in a set of log files.
 type Summary struct {
 	Files    []FileStat
-	Entries  int        // entries with Time >= Since
+	Entries  int        // entries with Time >= Since, not counting Own
+	Own      int        // entries from ngx502's own requests (request carries logfile.ProbeMarker), not counted
 	Upstream int        // entries with a non-empty Kind: the Counts of Groups plus the Entries of Overflow
 	Groups   []Group    // the heaviest MaxGroups peer × kind groups, sorted by Count desc, then Last desc
 	Overflow []Overflow // per Kind, the groups evicted to keep Groups bounded; most entries first
@@ -34,82 +41,51 @@ type FileStat struct {
 // fs.ErrPermission) tells a caller to suggest sudo) and do not stop the
 // others. Cancelling ctx stops reading; the interrupted file carries ctx's error.
 // Memory is bounded whatever the input: at most MaxGroups groups, the rest
-// summed in Overflow; Upstream is the sum of both.
+// summed in Overflow; Upstream is the sum of both. Entries of ngx502's own
+// requests are dropped before anything else and counted in Own.
 func Summarize(ctx context.Context, paths []string, since time.Time, loc *time.Location) Summary {
 	return summarize(ctx, paths, since, loc, MaxGroups)
 }
 
 // summarize is Summarize with a table of maxGroups groups.
-func summarize(ctx context.Context, paths []string, since time.Time, loc *time.Location, maxGroups int) Summary {
-	s := Summary{Since: since}
+func summarize(ctx context.Context, paths []string, since time.Time, loc *time.Location, maxGroups int) (s Summary) {
+	s.Since = since
 	acc := newGroupTable(maxGroups)
-	var seen []os.FileInfo
-	for _, path := range paths {
-		if err := special(path); err != nil {
-			s.Files = append(s.Files, FileStat{Path: path, Err: err})
+	defer func() { s.Groups, s.Overflow = acc.groups(), acc.over.overflows() }() // also on cancel
+	for _, lg := range logfile.Find(paths, since) {
+		if lg.Err != nil {
+			s.Files = append(s.Files, FileStat{Path: lg.Path, Err: lg.Err})
 			continue
 		}
-		info, err := os.Stat(path)
-		switch {
-		case err != nil:
-			s.Files = append(s.Files, FileStat{Path: path, Err: fmt.Errorf("cannot read error log: %w", err)})
-			continue
-		case !info.Mode().IsRegular():
-			s.Files = append(s.Files, FileStat{Path: path,
-				Err: fmt.Errorf("%s: %w (%s): nginx does not write this log to a file", path, ErrNotFile, info.Mode().Type())})
-			continue
-		}
-		files := append([]logFile{{path: filepath.Clean(path), info: info}}, rotated(filepath.Clean(path))...)
-		var todo []logFile
-		for i, f := range files {
-			if dup(seen, f.info) {
+		for _, f := range lg.Files { // oldest first, so a group's last entry is its most recent
+			if f.Stale {
+				s.Files = append(s.Files, FileStat{Path: f.Path, Size: f.Info.Size()})
 				continue
 			}
-			seen = append(seen, f.info)
-			if olderThan(f.info, since) {
-				if i == 0 {
-					s.Files = append(s.Files, FileStat{Path: f.path, Size: f.info.Size()})
-				}
-				break // rotated files are older still
-			}
-			todo = append(todo, f)
-		}
-		// oldest first, so the last entry seen for a group is its most recent
-		for i := len(todo) - 1; i >= 0; i-- {
-			st := readFile(ctx, todo[i], since, loc, &s, acc)
-			s.Files = append(s.Files, st)
+			s.Files = append(s.Files, readFile(ctx, f, since, loc, &s, acc))
 			if ctx.Err() != nil {
-				s.Groups, s.Overflow = acc.groups(), acc.over.overflows()
 				return s
 			}
 		}
 	}
-	s.Groups, s.Overflow = acc.groups(), acc.over.overflows()
 	return s
 }
 
-// dup reports whether info is a file already scheduled (same inode), so two
-// error_log directives naming one file are not counted twice.
-func dup(seen []os.FileInfo, info os.FileInfo) bool {
-	for _, o := range seen {
-		if os.SameFile(o, info) {
-			return true
-		}
-	}
-	return false
-}
-
 // readFile scans one file into s and acc, up to its size at open.
-func readFile(ctx context.Context, f logFile, since time.Time, loc *time.Location, s *Summary, acc *groupTable) FileStat {
-	st := FileStat{Path: f.path, Size: f.info.Size()}
-	rc, size, err := open(f.path)
+func readFile(ctx context.Context, f logfile.File, since time.Time, loc *time.Location, s *Summary, acc *groupTable) FileStat {
+	st := FileStat{Path: f.Path, Size: f.Info.Size()}
+	rc, err := logfile.Open(f)
 	if err != nil {
 		st.Err = err
 		return st
 	}
 	defer rc.Close()
-	st.Size = size
+	st.Size = rc.Size()
 	err = Scan(ctx, rc, loc, since, func(e Entry) {
+		if strings.Contains(e.Request, logfile.ProbeMarker) {
+			s.Own++ // ngx502's own request through nginx
+			return
+		}
 		st.Entries++
 		s.Entries++
 		k := Classify(e)
@@ -120,7 +96,7 @@ func readFile(ctx context.Context, f logFile, since time.Time, loc *time.Locatio
 		acc.add(e, k)
 	})
 	if err != nil {
-		st.Err = fmt.Errorf("%s: %w", f.path, err)
+		st.Err = fmt.Errorf("%s: %w", f.Path, err)
 		return st
 	}
 	st.Read = true
