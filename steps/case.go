@@ -2,6 +2,8 @@ package steps
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -41,7 +43,9 @@ type Case struct {
 	ErrorLogs []string
 	Since     time.Time
 	Manager   service.Manager
-	Started   time.Time
+	// RunID marks this run's own requests through nginx (?ngx502-probe=ID).
+	RunID   string
+	Started time.Time
 }
 
 func (o Options) withDefaults() Options {
@@ -72,7 +76,7 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 			return nil, fmt.Errorf("%s %s: %w", flag, p, err)
 		}
 	}
-	c := &Case{Opts: o, Started: time.Now(), Since: time.Now().Add(-o.Since)}
+	c := &Case{Opts: o, Started: time.Now(), Since: time.Now().Add(-o.Since), RunID: newRunID()}
 	c.Manager = service.DetectManager(o.Root)
 	// Discovery reads files and runs nginx -V/-T: bounded, whatever the box holds.
 	ctx, cancel := context.WithTimeout(ctx, discoverBudget)
@@ -105,6 +109,13 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 	}
 	c.ErrorLogs = c.errorLogs()
 	return c, nil
+}
+
+// newRunID is a short random hex ID for this run's marker.
+func newRunID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b) // crypto/rand never fails on Linux
+	return hex.EncodeToString(b)
 }
 
 // discoverBudget bounds finding nginx and reading its config: a hostile

@@ -151,3 +151,62 @@ func TestE2ELocalhostIsOneSubject(t *testing.T) {
 		}
 	}
 }
+
+// The application itself answers 502 on one path, nothing in the error
+// log: the access log's $upstream_status and $upstream_header_time tell
+// it is the app's own answer (upstream-status), not healthy.
+func TestE2EAppOwn502OnOnePath(t *testing.T) {
+	t.Parallel()
+	app502, healthy := nginxtest.Status(t, 502), nginxtest.Healthy(t)
+	n := nginxtest.Start(t, nginxtest.Options{HTTP: fmt.Sprintf(`log_format up '$remote_addr [$time_local] "$request" $status us=$upstream_status ua=$upstream_addr uht=$upstream_header_time "$http_user_agent"';
+server {
+    listen 127.0.0.1:{{.Port}};
+    server_name shop.test;
+    access_log {{.Prefix}}/logs/up.log up;
+    location /api/ { proxy_pass http://%s; }
+    location / { proxy_pass http://%s; }
+}`, app502, healthy)})
+	if got := getN(t, n, "/api/items", 4); got[502] != 4 {
+		t.Fatalf("answers %v, want 4×502 from the app", got)
+	}
+	if got := getN(t, n, "/", 4); got[200] != 4 {
+		t.Fatalf("answers %v, want 4×200", got)
+	}
+	if strings.Contains(n.ErrorLogText(), "upstream") {
+		t.Fatalf("nginx logged an upstream error; the test wants the app's own 502:\n%s", n.ErrorLogText())
+	}
+	rep, _ := runOn(t, n)
+	assertVerdictOf(t, rep, steps.CauseUpstreamStatus, app502, steps.High)
+	if ev := strings.Join(rep.Verdict.Evidence, "\n"); !strings.Contains(ev, "the application itself answers 502 for GET /api/items") {
+		t.Errorf("evidence does not name the app's own 502 on /api/items:\n%s", ev)
+	}
+}
+
+// Two runs in a row see the same history: ngx502's own requests through
+// nginx carry its marker and neither log reader counts them.
+func TestE2ETwoRunsSameCounts(t *testing.T) {
+	t.Parallel()
+	n := nginxtest.Start(t, nginxtest.Options{HTTP: site("proxy_pass http://"+nginxtest.Refusing(t), "")})
+	if got := getN(t, n, "/", 3); got[502] != 3 {
+		t.Fatalf("answers %v, want 3×502", got)
+	}
+	counts := func() string {
+		rep, _ := runOn(t, n)
+		o, _ := rep.Outcome(steps.Logs)
+		var b strings.Builder
+		for _, f := range o.Findings {
+			fmt.Fprintf(&b, "%s %s %d; ", f.Cause, f.Subject, f.Count)
+		}
+		return o.Summary + " | " + b.String()
+	}
+	first, second := counts(), counts()
+	if first != second {
+		t.Errorf("the second run counts differently:\n first  %s\n second %s", first, second)
+	}
+	if !strings.Contains(first, "3 upstream errors") {
+		t.Errorf("first run: %s, want the 3 real requests counted", first)
+	}
+	if !strings.Contains(n.ErrorLogText(), "ngx502-probe=") {
+		t.Errorf("ngx502's own request through nginx is not in nginx's log with its marker:\n%s", n.ErrorLogText())
+	}
+}

@@ -31,9 +31,14 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 		o.add(Check{Name: "which error log", Command: "sudo nginx -T | grep -n error_log", Status: Warn,
 			Result: "the config could not be read, so its error_log is unknown; tried the build's default " + strings.Join(c.ErrorLogs, ", ") + " — run with sudo, or pass --error-log"})
 	}
+	access := readAccessLogs(ctx, c, &o)
 	if readable == 0 {
-		o.Status = Skipped
-		o.Summary = "no error log could be read" + sudoHint(sum.Files)
+		o.Summary = joinNonEmpty("; ", "no error log could be read"+sudoHint(sum.Files), access)
+		if len(o.Findings) == 0 {
+			o.Status = Skipped
+			return o
+		}
+		o.Status = Worse(o.Status, findingsStatus(o.Findings))
 		return o
 	}
 	loaded := loadedAt(c)
@@ -42,7 +47,7 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 		o.Findings = append(o.Findings, g.Finding)
 	}
 	o.Findings = append(o.Findings, overflowFindings(sum.Overflow)...)
-	o.Summary = logsSummary(sum, c.window(), groups)
+	o.Summary = joinNonEmpty("; ", logsSummary(sum, c.window(), groups), access)
 	o.Status = Worse(o.Status, findingsStatus(o.Findings))
 	if o.Status == Warn && len(o.Findings) > 0 && !loaded.IsZero() {
 		o.Summary += " — none since nginx last loaded its config at " + loaded.Format("15:04:05")
@@ -230,6 +235,13 @@ func loadedAt(c *Case) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// routesOnDisk: the config files have not changed since nginx loaded them,
+// so a request's location on disk is the one nginx sent it through.
+func routesOnDisk(c *Case) bool {
+	at := loadedAt(c)
+	return c.Config != nil && (at.IsZero() || len(c.Config.ChangedSince(at.Add(staleSlack))) == 0)
 }
 
 // findingsStatus: fail when nginx still reports a 5xx failure, warn when

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"ngx502/probes/httpprobe"
+	"ngx502/probes/logfile"
 	"ngx502/probes/nginx"
 )
 
@@ -141,23 +142,26 @@ func throughNginx(ctx context.Context, c *Case, eps []nginx.Endpoint) []viaAnswe
 	ran := forEach(ctx, len(ts), viaLimit, func(i int) { out[i] = viaNginx(ctx, c, ts[i]) })
 	for i, ok := range ran {
 		if !ok {
-			t := ts[i].target()
-			out[i] = viaAnswer{Check: notRunCheck(ctx, c, "via nginx "+t.Host+t.Path, httpprobe.Command(t, c.Opts.Timeout))}
+			t := ts[i].target(c.RunID)
+			out[i] = viaAnswer{Check: notRunCheck(ctx, c, "via nginx "+t.Host+ts[i].path, httpprobe.Command(t, c.Opts.Timeout))}
 		}
 	}
 	return out
 }
 
 // target is the request that reaches v through nginx.
-func (v viaTarget) target() httpprobe.Target {
+// It carries the run's marker in its query and User-Agent, so that neither
+// log reader counts ngx502's own requests (this run's or an earlier one's).
+func (v viaTarget) target(runID string) httpprobe.Target {
 	return httpprobe.Target{Network: "tcp", Address: v.addr, Scheme: v.scheme,
-		Host: serverName(v.r.server), Path: v.path, Insecure: true}
+		Host: serverName(v.r.server), Path: v.path + "?" + logfile.ProbeMarker + runID, Insecure: true,
+		UserAgent: logfile.ProbeUserAgent + runID}
 }
 
 func viaNginx(ctx context.Context, c *Case, v viaTarget) viaAnswer {
-	t := v.target()
+	t := v.target(c.RunID)
 	res := httpprobe.Probe(ctx, t, c.Opts.Timeout)
-	ch := Check{Name: "via nginx " + t.Host + t.Path, Command: res.Command, Status: Pass}
+	ch := Check{Name: "via nginx " + t.Host + v.path, Command: res.Command, Status: Pass}
 	if interrupted(ctx, res.Err != nil) {
 		return viaAnswer{Check: notRunCheck(ctx, c, ch.Name, ch.Command)}
 	}
@@ -171,7 +175,7 @@ func viaNginx(ctx context.Context, c *Case, v viaTarget) viaAnswer {
 		ch.Status, ch.Result = Warn, "nginx itself does not answer: "+httpprobe.Explain(res)
 		return viaAnswer{Check: ch, silent: true}
 	case res.Status == 502 || res.Status == 504:
-		ch.Status, ch.Result = Fail, fmt.Sprintf("nginx answers %d for %s (server %s)", res.Status, t.Path, t.Host)
+		ch.Status, ch.Result = Fail, fmt.Sprintf("nginx answers %d for %s (server %s)", res.Status, v.path, t.Host)
 	default:
 		ch.Result = fmt.Sprintf("nginx answers %d in %s", res.Status, ms(res.Timing.Total))
 	}

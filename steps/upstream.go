@@ -119,10 +119,15 @@ func viaNginxFindings(c *Case, o *Outcome, via []viaAnswer, failed int) {
 	gap := fmt.Sprintf("nginx answers 502/504 on %d of %d locations", bad, len(via))
 	// Each failing route is reproduced evidence for whatever nginx logged
 	// about its backend; that a reload would cure it needs proof (step 3).
+	onDisk := routesOnDisk(c)
 	for _, v := range via {
 		if v.Status == Fail {
+			subject := v.subject
+			if !onDisk {
+				subject = "" // nginx runs other files: the route's backend is unknown
+			}
 			o.Findings = append(o.Findings, Finding{Cause: CauseNginx5xx, Title: CauseOf(CauseNginx5xx).Title,
-				Subject: v.subject, Kind: Reproduced, Evidence: []string{"probe: " + v.Result}})
+				Subject: subject, Kind: Reproduced, Evidence: []string{"probe: " + v.Result}})
 		}
 	}
 	switch {

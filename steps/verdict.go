@@ -103,14 +103,53 @@ func (cl *claim) add(f Finding) {
 	}
 	if f.Kind == Observed {
 		cl.current = cl.current || f.Current
-		cl.count += f.Count
 		if f.Last.After(cl.last) {
 			cl.last = f.Last
 		}
-		cl.gone = f.Gone && (cl.gone || !hadObserved)
-		// One 5xx report is enough to make it a 502 matter.
-		cl.not502 = f.Not502 && (cl.not502 || !hadObserved)
+		if f.Cause == cl.Cause {
+			// A route's 502s merged in are the same requests, counted once,
+			// and say nothing of the backend's name or the answer's status.
+			cl.count += f.Count
+			cl.gone = f.Gone && (cl.gone || !hadObserved)
+			// One 5xx report is enough to make it a 502 matter.
+			cl.not502 = f.Not502 && (cl.not502 || !hadObserved)
+		}
 	}
+}
+
+// support adds a route's 502s to a claim nginx's error log already makes:
+// its evidence, and a failing request through nginx as reproduced — but
+// never its times or counts, which belong to the requests the log names.
+func (cl *claim) support(r Finding) {
+	if r.Kind == Reproduced {
+		cl.kinds[Reproduced] = true
+	}
+	cl.Evidence = append(cl.Evidence, r.Evidence...)
+}
+
+// supportRoute gives a route's 502s to the claims that explain them: the
+// ones nginx's error log still reports for the same backend, or for any
+// backend when the route's is unknown (a log_format without
+// $upstream_addr); else, as evidence only, any claim about its backend.
+// It reports whether some claim took them.
+func supportRoute(order []*claim, r Finding) bool {
+	took := false
+	for _, cl := range order {
+		if cl.current && !cl.not502 && (cl.Subject == r.Subject || r.Subject == "") && (r.Kind != Observed || r.Current) {
+			cl.support(r)
+			took = true
+		}
+	}
+	if took || r.Subject == "" {
+		return took
+	}
+	for _, cl := range order {
+		if cl.Subject == r.Subject && cl.Cause != CauseNginx5xx {
+			cl.Evidence = append(cl.Evidence, r.Evidence...)
+			took = true
+		}
+	}
+	return took
 }
 
 // claims merges the findings of all outcomes by cause and subject. A route
@@ -152,24 +191,16 @@ func claims(outs []Outcome) []*claim {
 		}
 	}
 	for _, r := range routes {
-		absorbed := false
-		for _, cl := range order {
-			if cl.Subject == r.Subject && r.Subject != "" && cl.has(Observed) {
-				cl.add(r)
-				absorbed = true
-			}
-		}
-		if !absorbed {
+		if !supportRoute(order, r) {
 			k := key{r.Cause, r.Subject}
-			if cl := byKey[k]; cl != nil {
-				cl.add(r)
-				continue
+			cl := byKey[k]
+			if cl == nil {
+				cl = &claim{Finding: r, kinds: map[Evidence]bool{}, seen: len(order)}
+				cl.Evidence = nil
+				byKey[k] = cl
+				order = append(order, cl)
 			}
-			cl := &claim{Finding: r, kinds: map[Evidence]bool{}, seen: len(order)}
-			cl.Evidence = nil
 			cl.add(r)
-			byKey[k] = cl
-			order = append(order, cl)
 		}
 	}
 	order = absorbStale(order)

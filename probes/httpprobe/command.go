@@ -36,6 +36,9 @@ func Command(t Target, timeout time.Duration) string {
 			urlHost = net.JoinHostPort(t.ServerName, port)
 		}
 	}
+	if t.UserAgent != defaultUserAgent {
+		args = append(args, "-A", t.UserAgent)
+	}
 	args = append(args, "-H", "Host: "+t.Host, t.Scheme+"://"+urlHost+t.Path)
 	quoted := make([]string, len(args))
 	for i, a := range args {

@@ -42,6 +42,7 @@ type Target struct {
 	Path       string // request path; default "/"
 	ServerName string // TLS SNI; "" sends none, like nginx's default proxy_ssl_server_name off
 	Insecure   bool   // skip certificate verification, as nginx does by default (proxy_ssl_verify off)
+	UserAgent  string // default "ngx502-probe"; requests through nginx carry the run's marker
 }
 
 // Timing is the duration of each phase. DNS, Connect and TLS are the phases' own
@@ -94,7 +95,7 @@ func Probe(ctx context.Context, t Target, timeout time.Duration) Result {
 	}
 	req.Host = t.Host
 	req.Close = true // "Connection: close", as nginx sends by default
-	req.Header.Set("User-Agent", "ngx502-probe")
+	req.Header.Set("User-Agent", t.UserAgent)
 
 	resp, err := client.Do(req)
 	if err != nil {
@@ -114,6 +115,9 @@ func Probe(ctx context.Context, t Target, timeout time.Duration) Result {
 }
 
 // withDefaults fills in what nginx would use when a field is empty.
+// defaultUserAgent names ngx502's direct probes in a backend's own logs.
+const defaultUserAgent = "ngx502-probe"
+
 func withDefaults(t Target) Target {
 	if t.Network == "" {
 		t.Network = "tcp"
@@ -123,6 +127,9 @@ func withDefaults(t Target) Target {
 	}
 	if t.Host == "" {
 		t.Host = "localhost"
+	}
+	if t.UserAgent == "" {
+		t.UserAgent = defaultUserAgent
 	}
 	if t.Path == "" {
 		t.Path = "/"
