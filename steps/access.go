@@ -67,8 +67,10 @@ func formatText(c *Case, name string) (string, nginx.Where, bool) {
 // readAccessLogs adds step 1's access-log checks and the observed findings
 // of what nginx answered real clients: the application's own 5xx, and the
 // 5xx nginx made itself (whose reason the error log gives).
-// It returns a few words for the step's summary when clients got 5xx.
-func readAccessLogs(ctx context.Context, c *Case, o *Outcome) string {
+// It returns the findings (which follow the error log's) and a few words
+// for the step's summary when clients got 5xx.
+func readAccessLogs(ctx context.Context, c *Case, o *Outcome) ([]Finding, string) {
+	var finds []Finding
 	logs, off := accessLogs(c)
 	requests, failed := 0, 0
 	for _, d := range off {
@@ -96,13 +98,13 @@ func readAccessLogs(ctx context.Context, c *Case, o *Outcome) string {
 				Result: fmt.Sprintf("lacks %s, so nginx's own 502s cannot be told from the application's; add: %s and use it in access_log",
 					strings.Join(missing, ", "), line)})
 		}
-		o.Findings = append(o.Findings, accessFindings(c, sum, l)...)
+		finds = append(finds, accessFindings(c, sum, l)...)
 		requests, failed = requests+sum.Requests, failed+sum.Classes[5]
 	}
 	if failed == 0 {
-		return ""
+		return finds, ""
 	}
-	return fmt.Sprintf("access log: %s of %s requests got a 5xx", thousands(failed), thousands(requests))
+	return finds, fmt.Sprintf("access log: %s of %s requests got a 5xx", thousands(failed), thousands(requests))
 }
 
 // accessCheck says what reading one access log gave.

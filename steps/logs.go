@@ -31,8 +31,9 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 		o.add(Check{Name: "which error log", Command: "sudo nginx -T | grep -n error_log", Status: Warn,
 			Result: "the config could not be read, so its error_log is unknown; tried the build's default " + strings.Join(c.ErrorLogs, ", ") + " — run with sudo, or pass --error-log"})
 	}
-	access := readAccessLogs(ctx, c, &o)
+	accessFinds, access := readAccessLogs(ctx, c, &o)
 	if readable == 0 {
+		o.Findings = accessFinds
 		o.Summary = joinNonEmpty("; ", "no error log could be read"+sudoHint(sum.Files), access)
 		if len(o.Findings) == 0 {
 			o.Status = Skipped
@@ -47,6 +48,7 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 		o.Findings = append(o.Findings, g.Finding)
 	}
 	o.Findings = append(o.Findings, overflowFindings(sum.Overflow)...)
+	o.Findings = append(o.Findings, accessFinds...)
 	o.Summary = joinNonEmpty("; ", logsSummary(sum, c.window(), groups), access)
 	o.Status = Worse(o.Status, findingsStatus(o.Findings))
 	if o.Status == Warn && len(o.Findings) > 0 && !loaded.IsZero() {
