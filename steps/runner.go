@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -59,16 +58,36 @@ func RunStep(ctx context.Context, c *Case, id ID, prior []Outcome) Outcome {
 	return o
 }
 
-// RunAll runs steps 1–4 concurrently (they only read the Case), then plans
-// step 5 from their outcomes and decides the verdict.
+// RunAll runs the five steps as Needs orders them, each as soon as what it
+// needs is done (steps 1, 3 and 4 at once; 2 after 1; 5 after all), then
+// decides the verdict.
 func RunAll(ctx context.Context, c *Case) Report {
-	ids := []ID{Logs, Upstream, Config, Network}
-	outs := make([]Outcome, len(ids))
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Go(func() { outs[i] = RunStep(ctx, c, id, nil) })
+	type result struct {
+		id  ID
+		out Outcome
 	}
-	wg.Wait()
-	outs = append(outs, RunStep(ctx, c, Restart, outs))
-	return Report{Case: c, Outcomes: outs, Verdict: Decide(outs)}
+	results := make(chan result)
+	started, done := map[ID]bool{}, map[ID]bool{}
+	outs := map[ID]Outcome{}
+	running := 0
+	for {
+		for _, id := range Ready(started, done) {
+			started[id] = true
+			running++
+			prior := priorOf(id, outs)
+			go func() { results <- result{id, RunStep(ctx, c, id, prior)} }()
+		}
+		if running == 0 {
+			break
+		}
+		r := <-results
+		running--
+		done[r.id], outs[r.id] = true, r.out
+	}
+	var ordered []Outcome
+	for _, s := range All() {
+		ordered = append(ordered, outs[s.ID])
+	}
+	checks := ordered[:len(ordered)-1]
+	return Report{Case: c, Outcomes: ordered, Verdict: Decide(checks)}
 }

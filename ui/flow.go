@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -64,10 +66,38 @@ func (m *model) stepDone(msg stepDoneMsg) tea.Cmd {
 	s.out, s.has, s.state = msg.outcome, true, done
 	s.out.Step = msg.id
 	m.redecide()
-	if i != restartIdx && m.checksIn() && !m.anyRunning(0, restartIdx) {
-		return m.start(restartIdx)
+	var cmds []tea.Cmd
+	for _, j := range m.ready() {
+		cmds = append(cmds, m.start(j))
 	}
-	return nil
+	if len(cmds) == 0 && i != restartIdx && m.steps[restartIdx].state != pending && m.checksIn() && !m.anyRunning(0, restartIdx) {
+		// A step run again: step 5 plans anew from what is in now.
+		cmds = append(cmds, m.start(restartIdx))
+	}
+	return tea.Batch(cmds...)
+}
+
+// ready lists the rows waiting to start whose needs (steps.Needs) are done.
+func (m model) ready() []int {
+	started, finished := map[steps.ID]bool{}, map[steps.ID]bool{}
+	for _, s := range m.steps {
+		started[s.info.ID] = s.state != pending || s.has
+		finished[s.info.ID] = s.has && s.state == done
+	}
+	var out []int
+	for _, id := range steps.Ready(started, finished) {
+		out = append(out, m.index(id))
+	}
+	return out
+}
+
+// waitsFor names the steps id needs, for a row that never started.
+func waitsFor(id steps.ID) string {
+	var names []string
+	for _, n := range steps.Needs(id) {
+		names = append(names, fmt.Sprintf("step %d", steps.InfoOf(n).Number))
+	}
+	return strings.Join(names, ", ")
 }
 
 // checksIn is true when steps 1–4 have all produced an outcome that was
@@ -123,11 +153,10 @@ func (m *model) rerunAll() tea.Cmd {
 	var cmds []tea.Cmd
 	for i := range m.steps {
 		m.steps[i].has, m.steps[i].out = false, steps.Outcome{}
-		if i == restartIdx {
-			m.steps[i].gen++
-			m.steps[i].state = pending
-			continue
-		}
+		m.steps[i].gen++
+		m.steps[i].state = pending
+	}
+	for _, i := range m.ready() {
 		cmds = append(cmds, m.start(i))
 	}
 	m.exe.result = nil
@@ -140,7 +169,8 @@ func (m *model) rerunAll() tea.Cmd {
 func (m *model) cancelRuns() {
 	m.cancel()
 	for i := range m.steps {
-		if m.steps[i].state == running {
+		// What waited for a cancelled step will not start either.
+		if m.steps[i].state == running || m.steps[i].state == pending && !m.steps[i].has && i != restartIdx {
 			m.steps[i].gen++ // drop the late result of the cancelled run
 			m.steps[i].state = cancelled
 		}

@@ -116,7 +116,7 @@ func newModel(ctx context.Context, c *steps.Case, run runFunc, exec execFunc) mo
 	m.help.Styles = m.st.help
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(m.st.spinner))
 	m.vp = viewport.New(viewport.WithWidth(60), viewport.WithHeight(16))
-	for i := range 4 {
+	for _, i := range m.ready() {
 		m.steps[i].state = running
 		m.steps[i].gen = 1
 	}
@@ -124,11 +124,14 @@ func newModel(ctx context.Context, c *steps.Case, run runFunc, exec execFunc) mo
 	return m
 }
 
-// Init asks for the background colour and starts steps 1–4 concurrently.
+// Init asks for the background colour and starts the steps that need no
+// other (steps.Needs): 1, 3 and 4 at once; the rest follow as they may.
 func (m model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.spin.Tick}
-	for i := range 4 {
-		cmds = append(cmds, m.stepCmd(i))
+	for i, s := range m.steps {
+		if s.state == running {
+			cmds = append(cmds, m.stepCmd(i))
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -244,8 +247,11 @@ func (m model) outcomes(placeholders bool) []steps.Outcome {
 			outs = append(outs, s.out)
 		case placeholders && i != restartIdx:
 			why := "still running when ngx502 quit"
-			if s.state == cancelled {
+			switch s.state {
+			case cancelled:
 				why = "cancelled"
+			case pending:
+				why = "not started: it waits for " + waitsFor(s.info.ID)
 			}
 			outs = append(outs, steps.Unfinished(s.info.ID, why))
 		}

@@ -112,14 +112,22 @@ func TestStartRunsChecksThenPlans(t *testing.T) {
 		t.Fatalf("before results the verdict should say deciding:\n%s", screen(m))
 	}
 	msgs := collect(m.Init())
-	if len(msgs) != 4 {
-		t.Fatalf("Init ran %d steps, want 4 (steps 1–4 concurrently)", len(msgs))
+	if len(msgs) != 3 || m.steps[1].state != pending {
+		t.Fatalf("Init ran %d steps, want 3 (steps 1, 3, 4; step 2 waits for step 1)", len(msgs))
 	}
 	var cmd tea.Cmd
-	for i, msg := range msgs {
+	m, cmd = send(t, m, msgs[0]) // step 1 in: step 2 starts, with it
+	next := collect(cmd)
+	if len(next) != 1 || next[0].(stepDoneMsg).id != steps.Upstream {
+		t.Fatalf("after step 1 want step 2 started, got %v", next)
+	}
+	if call, _ := f.last(steps.Upstream); len(call.prior) != 1 || call.prior[0].Step != steps.Logs {
+		t.Fatalf("step 2 got prior %v, want step 1's outcome", call.prior)
+	}
+	for i, msg := range append(msgs[1:], next...) {
 		m, cmd = send(t, m, msg)
-		if i < 3 && cmd != nil && len(collect(cmd)) > 0 {
-			t.Fatalf("step 5 started after only %d checks", i+1)
+		if i < 2 && cmd != nil && len(collect(cmd)) > 0 {
+			t.Fatalf("step 5 started after only %d checks", i+2)
 		}
 	}
 	plan := collect(cmd)
