@@ -57,6 +57,10 @@ func formatText(c *Case, name string) (string, nginx.Where, bool) {
 	if c.Config != nil {
 		for _, f := range c.Config.LogFormats {
 			if f.Name == name {
+				if f.Escape != "" {
+					// escape=json writes \" inside values: the parser must know.
+					return "escape=" + f.Escape + " " + f.Format, f.Where, true
+				}
 				return f.Format, f.Where, true
 			}
 		}

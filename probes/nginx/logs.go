@@ -51,6 +51,7 @@ func (b *builder) logFormat(it item) {
 	f := LogFormat{Where: it.where(), Name: args[0]}
 	rest := args[1:]
 	if len(rest) > 0 && strings.HasPrefix(rest[0], "escape=") {
+		f.Escape = strings.TrimPrefix(rest[0], "escape=")
 		rest = rest[1:]
 	}
 	f.Format = strings.Join(rest, "")

@@ -164,4 +164,5 @@ type LogFormat struct {
 	Where  Where
 	Name   string
 	Format string // the arguments concatenated as nginx does
+	Escape string // escape= parameter: "default", "json" or "none"; "" when absent
 }
