@@ -2,7 +2,6 @@ package steps_test
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -112,17 +111,13 @@ func findAction(t *testing.T, o steps.Outcome, label string) steps.Action {
 // healthy, with the log step saying so.
 func TestE2EPastErrorsAfterReloadAreHistory(t *testing.T) {
 	t.Parallel()
-	addr := nginxtest.Refusing(t)
-	n := nginxtest.Start(t, nginxtest.Options{HTTP: site("proxy_pass http://"+addr, "")})
+	port := nginxtest.Reserve(t)
+	n := nginxtest.Start(t, nginxtest.Options{HTTP: site("proxy_pass http://"+port.Addr, "")})
 	if status, _, err := n.Get("/"); err != nil || status != 502 {
 		t.Fatalf("before: %d %v", status, err)
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "back\n") })}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
+	go srv.Serve(port.Listen(t))
 	t.Cleanup(func() { srv.Close() })
 	time.Sleep(1100 * time.Millisecond) // log times have 1 s precision
 	if err := n.Reload(); err != nil {

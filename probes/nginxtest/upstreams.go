@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -41,16 +42,63 @@ func statusHandler(code int) http.Handler {
 	})
 }
 
-// Refusing returns an address where nothing listens: a port bound, then released.
+// Refusing returns an address that refuses connections: a port bound but
+// never listened on, held until cleanup so that no other test (or test
+// process) can take it meanwhile.
 func Refusing(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	return Reserve(t).Addr
+}
+
+// Port is a loopback port held by a bound socket that does not listen:
+// connecting to it is refused until Listen.
+type Port struct {
+	Addr string
+	fd   int
+}
+
+// Reserve binds a free 127.0.0.1 port without listening; it is released at
+// cleanup (or by Listen, which turns it into a listener).
+func Reserve(t testing.TB) *Port {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
-		t.Fatalf("nginxtest: listen: %v", err)
+		t.Fatalf("nginxtest: socket: %v", err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		_ = syscall.Close(fd)
+		t.Fatalf("nginxtest: bind: %v", err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		_ = syscall.Close(fd)
+		t.Fatalf("nginxtest: getsockname: %v", err)
+	}
+	p := &Port{Addr: fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port), fd: fd}
+	t.Cleanup(func() {
+		if p.fd >= 0 {
+			_ = syscall.Close(p.fd)
+		}
+	})
+	return p
+}
+
+// Listen starts listening on the reserved port, without ever letting go
+// of it: the backend "comes back" on the very address nginx was refused at.
+func (p *Port) Listen(t testing.TB) net.Listener {
+	t.Helper()
+	if err := syscall.Listen(p.fd, 128); err != nil {
+		t.Fatalf("nginxtest: listen %s: %v", p.Addr, err)
+	}
+	f := os.NewFile(uintptr(p.fd), p.Addr)
+	p.fd = -1
+	l, err := net.FileListener(f)
+	_ = f.Close() // FileListener holds its own dup
+	if err != nil {
+		t.Fatalf("nginxtest: listener %s: %v", p.Addr, err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	return l
 }
 
 // Hanging returns the address of a server that reads the request and never answers;
