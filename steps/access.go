@@ -16,9 +16,10 @@ import (
 
 // accessLog is one access_log target with the format nginx writes it in.
 type accessLog struct {
-	path   string
-	format string // log_format name
-	where  nginx.Where
+	path     string
+	format   string // log_format name
+	where    nginx.Where
+	buffered []string
 }
 
 // accessLogs lists the access logs the config names (one per path and
@@ -37,7 +38,7 @@ func accessLogs(c *Case) (logs []accessLog, off []nginx.LogDirective) {
 			}
 			if k := d.Path + "\x00" + format; !seen[k] {
 				seen[k] = true
-				logs = append(logs, accessLog{path: d.Path, format: format, where: d.Where})
+				logs = append(logs, accessLog{path: d.Path, format: format, where: d.Where, buffered: d.Buffered})
 			}
 		}
 	}
@@ -135,6 +136,9 @@ func accessCheck(ch Check, sum accesslog.Summary, l accessLog) Check {
 		thousands(sum.Requests), thousands(sum.Classes[5]), thousands(sum.RecentRequests), humanDuration(recentWindow), thousands(sum.RecentFailed))
 	if sum.Own > 0 {
 		ch.Result += fmt.Sprintf(" · %s of ngx502's own requests not counted", thousands(sum.Own))
+	}
+	if len(l.buffered) > 0 {
+		ch.Result += fmt.Sprintf(" · written in batches (%s): the newest requests may not be in it yet", strings.Join(l.buffered, " "))
 	}
 	if sum.Bad > 0 {
 		ch.Status = Warn

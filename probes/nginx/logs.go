@@ -39,6 +39,11 @@ func (b *builder) accessLog(it item, ctx string) {
 		if f := it.arg(1); f != "" && !strings.Contains(f, "=") {
 			l.Format = f
 		}
+		for _, a := range it.d.Args[1:] {
+			if strings.HasPrefix(a, "buffer=") || strings.HasPrefix(a, "flush=") || strings.HasPrefix(a, "gzip") {
+				l.Buffered = append(l.Buffered, a)
+			}
+		}
 	}
 	b.cfg.AccessLogs = append(b.cfg.AccessLogs, l)
 }

@@ -157,6 +157,9 @@ type LogDirective struct {
 	Path    string // absolute (prefix applied) or stderr / syslog:… / memory:… / off
 	Level   string // error_log level, default "error"
 	Format  string // access_log format, default "combined"
+	// Buffered holds access_log's buffer=, flush= and gzip parameters:
+	// nginx writes such a log in batches, so its newest lines may lag.
+	Buffered []string
 }
 
 // LogFormat is a log_format definition.
