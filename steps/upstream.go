@@ -11,6 +11,7 @@ import (
 	"sync"
 	"syscall"
 
+	"ngx502/probes/errlog"
 	"ngx502/probes/fastcgi"
 	"ngx502/probes/httpprobe"
 	"ngx502/probes/netcheck"
@@ -276,17 +277,14 @@ func probeFinding(ep nginx.Endpoint, r httpprobe.Result, evidence string) *Findi
 // errnoFinding classifies a failed connect by its errno, as nginx logs it.
 func errnoFinding(ep nginx.Endpoint, err error, evidence string) *Finding {
 	cause := CauseID("")
+	var errno syscall.Errno
 	switch {
-	case errors.Is(err, syscall.ENOENT):
-		cause = CauseSocketMissing
-	case errors.Is(err, syscall.EACCES) && ep.Network == "unix":
-		cause = CauseSocketPerm
-	case errors.Is(err, syscall.EACCES):
-		cause = CauseSELinux
-	case errors.Is(err, syscall.ECONNREFUSED):
-		cause = CauseRefused
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		cause = CauseUnreachable
+	case errors.As(err, &errno):
+		// The same table the error log is read with: a probe's errno and
+		// nginx's logged errno name the same cause.
+		if k := errlog.ConnectKind(int(errno), ep.Network == "unix"); k != errlog.KindOther {
+			cause = CauseID(k)
+		}
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 		cause = CauseTimeout
 	}

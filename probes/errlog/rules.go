@@ -30,35 +30,42 @@ func connectRule(e Entry) (Kind, bool) {
 		!strings.HasPrefix(m, "kevent() reported that connect() failed") {
 		return "", false
 	}
-	unix := isUnix(e)
-	switch e.Errno {
+	return ConnectKind(e.Errno, isUnix(e)), true
+}
+
+// ConnectKind is the cause of a connect() that failed with errno (to a
+// unix socket or not): the one errno → cause table, shared by this log
+// reader and the probes that make the same connect. KindOther when errno
+// says nothing nginx-specific.
+func ConnectKind(errno int, unix bool) Kind {
+	switch errno {
 	case eCONNREFUSED:
-		return KindRefused, true
+		return KindRefused
 	case eNOENT:
 		if unix {
-			return KindSocketMissing, true
+			return KindSocketMissing
 		}
 	case eACCES, ePERM:
 		if unix {
-			return KindSocketPermission, true
+			return KindSocketPermission
 		}
-		return KindPermission, true
+		return KindPermission
 	case eAGAIN:
 		if unix {
-			return KindBusy, true
+			return KindBusy
 		}
 	case eADDRNOTAVAIL, eADDRINUSE:
-		return KindPortExhaustion, true
+		return KindPortExhaustion
 	case eNETDOWN, eNETUNREACH, eHOSTDOWN, eHOSTUNREACH:
-		return KindUnreachable, true
+		return KindUnreachable
 	case eTIMEDOUT:
-		return KindTimeout, true // the kernel gave up on the SYN: 502, see Status
+		return KindTimeout // the kernel gave up on the SYN: 502, see Status
 	case eCONNRESET:
-		return KindReset, true
+		return KindReset
 	case eMFILE, eNFILE:
-		return KindTooManyFiles, true
+		return KindTooManyFiles
 	}
-	return KindOther, true
+	return KindOther
 }
 
 // resourceRule: descriptor and connection-table exhaustion, proxy_bind.
