@@ -78,7 +78,7 @@ func Find(paths []string, since time.Time) []Log {
 		case err != nil:
 			lg.Err = fmt.Errorf("cannot read log: %w", err)
 		case !info.Mode().IsRegular():
-			lg.Err = fmt.Errorf("%s: %w (%s): nginx does not write this log to a file", path, ErrNotFile, fileKind(info.Mode()))
+			lg.Err = fmt.Errorf("%s: %w (%s): nginx does not write this log to a file", path, ErrNotFile, FileKind(info.Mode()))
 		}
 		if lg.Err != nil {
 			out = append(out, lg)
@@ -190,8 +190,9 @@ func rotated(base string) []File {
 	return out
 }
 
-// fileKind names a non-regular file type the way an admin would.
-func fileKind(m fs.FileMode) string {
+// FileKind names a non-regular file type the way an admin would ("named
+// pipe", "character device"); the config reader says it the same way.
+func FileKind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeNamedPipe != 0:
 		return "named pipe"

@@ -39,7 +39,7 @@ func Open(f File) (*Reader, error) {
 	}
 	if !info.Mode().IsRegular() {
 		fd.Close()
-		return nil, fmt.Errorf("%s: %w (%s): not read", f.Path, ErrNotFile, fileKind(info.Mode()))
+		return nil, fmt.Errorf("%s: %w (%s): not read", f.Path, ErrNotFile, FileKind(info.Mode()))
 	}
 	r := &Reader{f: fd, size: info.Size()}
 	r.r = io.LimitReader(fd, r.size)

@@ -4,10 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strconv"
 	"syscall"
+
+	"ngx502/probes/logfile"
 )
 
 // ErrNotRegular marks a config path that is a FIFO, device, socket or
@@ -46,7 +47,7 @@ func readRegular(path string, maxBytes int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w (%s); nginx reads only files", path, ErrNotRegular, fileKind(st.Mode()))
+		return nil, fmt.Errorf("%s: %w (%s); nginx reads only files", path, ErrNotRegular, logfile.FileKind(st.Mode()))
 	}
 	if st.Size() > maxBytes {
 		return nil, tooLarge(path, maxBytes)
@@ -81,23 +82,6 @@ func readBounded(path string, r io.Reader, size, maxBytes int64) ([]byte, error)
 
 func tooLarge(path string, maxBytes int64) error {
 	return fmt.Errorf("%s: larger than %s, %w", path, sizeText(maxBytes), ErrTooBig)
-}
-
-// fileKind names a non-regular file type the way an admin would.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeCharDevice != 0:
-		return "character device"
-	case m&fs.ModeDevice != 0:
-		return "block device"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m.IsDir():
-		return "directory"
-	}
-	return "irregular file"
 }
 
 // sizeText renders a limit: "16 MiB" for whole mebibytes, else bytes.
