@@ -31,8 +31,9 @@ func (c *Case) command(id ID) string {
 	case Upstream:
 		if len(c.Endpoints) > 0 {
 			ep := c.Endpoints[0]
+			r := requestOf(c, ep)
 			return httpprobe.Command(httpprobe.Target{Network: ep.Network, Address: ep.Address,
-				Scheme: scheme(ep), Host: hostHeader(ep)}, c.Opts.Timeout)
+				Scheme: scheme(ep), Host: r.host, Path: r.path}, r.timeout)
 		}
 	case Config:
 		if c.Install.Binary != "" {

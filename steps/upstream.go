@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 	"syscall"
+	"time"
 
 	"ngx502/probes/errlog"
 	"ngx502/probes/fastcgi"
@@ -198,20 +199,24 @@ func probeName(ep nginx.Endpoint) string {
 func probeCommand(c *Case, ep nginx.Endpoint) string {
 	switch ep.Protocol {
 	case "http", "https":
-		return httpprobe.Command(httpTarget(ep), c.Opts.Timeout)
+		t, timeout := httpTarget(c, ep)
+		return httpprobe.Command(t, timeout)
 	case "fastcgi":
 		return fastcgiCommand(ep)
 	}
 	return connectCommand(ep)
 }
 
-// httpTarget is the request nginx would send to ep, minus the client's path.
-func httpTarget(ep nginx.Endpoint) httpprobe.Target {
-	return httpprobe.Target{Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol, Host: hostHeader(ep), Path: "/"}
+// httpTarget is the request nginx sends ep for its first location (path,
+// Host) and how long nginx waits for it (see requestOf).
+func httpTarget(c *Case, ep nginx.Endpoint) (httpprobe.Target, time.Duration) {
+	r := requestOf(c, ep)
+	return httpprobe.Target{Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol, Host: r.host, Path: r.path}, r.timeout
 }
 
 func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
-	r := httpprobe.Probe(ctx, httpTarget(ep), c.Opts.Timeout)
+	target, timeout := httpTarget(c, ep)
+	r := httpprobe.Probe(ctx, target, timeout)
 	if interrupted(ctx, r.Err != nil) {
 		return notRunCheck(ctx, c, probeName(ep), r.Command), nil
 	}
@@ -318,16 +323,6 @@ func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Find
 		ch.Result += " · stderr: " + truncate(r.Stderr, 60)
 	}
 	return ch, nil
-}
-
-func hostHeader(ep nginx.Endpoint) string {
-	if ep.Group != "" {
-		return ep.Group // nginx sends $proxy_host: the group name
-	}
-	if ep.Host != "" {
-		return ep.Host
-	}
-	return "localhost"
 }
 
 func connectCommand(ep nginx.Endpoint) string {
