@@ -17,6 +17,8 @@ type nginxReq struct {
 	host    string
 	timeout time.Duration // the location's proxy_read_timeout, at most --timeout
 	guess   bool          // the path is a guess (regex or named location)
+	sni     string        // TLS server name nginx sends; "" when proxy_ssl_server_name is off
+	verify  bool          // proxy_ssl_verify on: nginx checks the certificate (default off)
 }
 
 // requestOf is nginx's request to ep through its first location.
@@ -43,6 +45,16 @@ func requestOf(c *Case, ep nginx.Endpoint) nginxReq {
 				r.host = h
 			}
 		}
+	}
+	if d := loc.Settings["proxy_ssl_server_name"]; ep.Protocol == "https" && len(d.Args) > 0 && d.Args[0] == "on" {
+		// proxy_ssl_name defaults to $proxy_host, sent without its port.
+		r.sni, _, _ = strings.Cut(proxyHost(ep), ":")
+		if n := loc.Settings["proxy_ssl_name"]; len(n.Args) > 0 && !strings.Contains(n.Args[0], "$") {
+			r.sni = n.Args[0]
+		}
+	}
+	if d := loc.Settings["proxy_ssl_verify"]; len(d.Args) > 0 && d.Args[0] == "on" {
+		r.verify = true
 	}
 	if d, ok := loc.Settings["proxy_read_timeout"]; ok && len(d.Args) > 0 {
 		if t, ok := nginxTime(d.Args[0]); ok && t < r.timeout {

@@ -22,6 +22,8 @@ http {
     location = /health { proxy_pass http://127.0.0.1:80/ping; proxy_set_header Host backend.internal; }
     location /app/ { proxy_pass http://app; proxy_set_header Host $host; }
     location ~ \.php$ { proxy_pass http://127.0.0.1:9003; }
+    location /tls/ { proxy_pass https://127.0.0.1:9443; proxy_ssl_server_name on; proxy_ssl_name api.internal; }
+    location /tls2/ { proxy_pass https://backend.test:9444; proxy_ssl_server_name on; }
   }
 }
 `
@@ -34,10 +36,12 @@ http {
 	}
 	c := &Case{Config: cfg, Endpoints: cfg.Endpoints(), Opts: Options{Timeout: 5 * time.Second}}
 	want := map[string]nginxReq{
-		"127.0.0.1:9002": {path: "/api/", host: "127.0.0.1:9002", timeout: time.Second},              // $proxy_host keeps a port that is not 80
-		"127.0.0.1:80":   {path: "/ping", host: "backend.internal", timeout: 5 * time.Second},        // the pass URI replaces the prefix; a static Host wins
-		"127.0.0.1:9001": {path: "/app/", host: "shop.test", timeout: 5 * time.Second},               // $host is the server's name
-		"127.0.0.1:9003": {path: "/", host: "127.0.0.1:9003", timeout: 5 * time.Second, guess: true}, // a regex location: the path is a guess
+		"127.0.0.1:9002":    {path: "/api/", host: "127.0.0.1:9002", timeout: time.Second},              // $proxy_host keeps a port that is not 80
+		"127.0.0.1:80":      {path: "/ping", host: "backend.internal", timeout: 5 * time.Second},        // the pass URI replaces the prefix; a static Host wins
+		"127.0.0.1:9001":    {path: "/app/", host: "shop.test", timeout: 5 * time.Second},               // $host is the server's name
+		"127.0.0.1:9003":    {path: "/", host: "127.0.0.1:9003", timeout: 5 * time.Second, guess: true}, // a regex location: the path is a guess
+		"127.0.0.1:9443":    {path: "/tls/", host: "127.0.0.1:9443", timeout: 5 * time.Second, sni: "api.internal"},
+		"backend.test:9444": {path: "/tls2/", host: "backend.test:9444", timeout: 5 * time.Second, sni: "backend.test"}, // SNI is $proxy_host without the port
 	}
 	for _, ep := range c.Endpoints {
 		w, ok := want[ep.Address]

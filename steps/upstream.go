@@ -211,7 +211,8 @@ func probeCommand(c *Case, ep nginx.Endpoint) string {
 // Host) and how long nginx waits for it (see requestOf).
 func httpTarget(c *Case, ep nginx.Endpoint) (httpprobe.Target, time.Duration) {
 	r := requestOf(c, ep)
-	return httpprobe.Target{Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol, Host: r.host, Path: r.path}, r.timeout
+	return httpprobe.Target{Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol, Host: r.host, Path: r.path,
+		ServerName: r.sni, Insecure: !r.verify}, r.timeout
 }
 
 func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
