@@ -40,6 +40,7 @@ type Case struct {
 	// Subjects names every backend once, whatever the log, DNS or a probe
 	// calls it (localhost:8081 ⇄ 127.0.0.1:8081).
 	Subjects  subjects
+	locations map[nginx.Where]routed // every proxying location by its file:line
 	ErrorLogs []string
 	Since     time.Time
 	Manager   service.Manager
@@ -106,6 +107,7 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 	if c.Config != nil {
 		c.Endpoints = c.Config.Endpoints()
 		c.Subjects = newSubjects(ctx, c)
+		c.locations = locationIndex(c.Config)
 	}
 	c.ErrorLogs = c.errorLogs()
 	return c, nil

@@ -24,11 +24,11 @@ type nginxReq struct {
 // requestOf is nginx's request to ep through its first location.
 func requestOf(c *Case, ep nginx.Endpoint) nginxReq {
 	r := nginxReq{path: "/", host: proxyHost(ep), timeout: probeTimeout(c), guess: true}
-	routes := routeLocations(c.Config, ep)
-	if len(routes) == 0 {
+	route, ok := firstRoute(c, ep)
+	if !ok {
 		return r
 	}
-	loc := routes[0].loc
+	loc := route.loc
 	if p, ok := locationPath(loc.Match); ok {
 		r.path, r.guess = p, false
 		if loc.Pass != nil && loc.Pass.URI != "" && !loc.Pass.Variable {
@@ -39,7 +39,7 @@ func requestOf(c *Case, ep nginx.Endpoint) nginxReq {
 	if h, ok := staticHeader(loc.Settings, "Host"); ok {
 		switch h {
 		case "$host", "$http_host":
-			r.host = serverName(routes[0].server)
+			r.host = serverName(route.server)
 		default:
 			if !strings.Contains(h, "$") {
 				r.host = h
@@ -62,6 +62,37 @@ func requestOf(c *Case, ep nginx.Endpoint) nginxReq {
 		}
 	}
 	return r
+}
+
+// firstRoute is the first location that sends requests to ep, from the
+// index discovery built (a scan when there is none, as in tests): probing
+// 5,000 upstreams must not scan 5,000 locations each.
+func firstRoute(c *Case, ep nginx.Endpoint) (routed, bool) {
+	if len(ep.Routes) == 0 {
+		return routed{}, false
+	}
+	if c.locations != nil {
+		r, ok := c.locations[ep.Routes[0].Where]
+		return r, ok
+	}
+	routes := routeLocations(c.Config, ep)
+	if len(routes) == 0 {
+		return routed{}, false
+	}
+	return routes[0], true
+}
+
+// locationIndex maps each location with a *_pass to its server.
+func locationIndex(cfg *nginx.Config) map[nginx.Where]routed {
+	idx := map[nginx.Where]routed{}
+	for _, s := range cfg.Servers {
+		for _, l := range s.Locations {
+			if l.Pass != nil {
+				idx[l.Where] = routed{server: s, loc: l}
+			}
+		}
+	}
+	return idx
 }
 
 // proxyHost is nginx's $proxy_host: the upstream{} name, else the host
