@@ -78,6 +78,8 @@ func readAccessLogs(ctx context.Context, c *Case, o *Outcome) ([]Finding, string
 	var finds []Finding
 	logs, off := accessLogs(c)
 	requests, failed := 0, 0
+	loaded := loadedAt(c)
+	onDisk := routesOnDisk(c, loaded) // else nginx routed by other files than these
 	for _, d := range off {
 		o.add(Check{Name: "access_log off", Command: "sudo nginx -T | grep -n access_log", Status: Pass,
 			Result: fmt.Sprintf("%s (%s): nginx keeps no record of these requests", where(d.Where), d.Context)})
@@ -103,7 +105,7 @@ func readAccessLogs(ctx context.Context, c *Case, o *Outcome) ([]Finding, string
 				Result: fmt.Sprintf("lacks %s, so nginx's own 502s cannot be told from the application's; add: %s and use it in access_log",
 					strings.Join(missing, ", "), line)})
 		}
-		finds = append(finds, accessFindings(c, sum, l)...)
+		finds = append(finds, accessFindings(c, sum, l, loaded, onDisk)...)
 		requests, failed = requests+sum.Requests, failed+sum.Classes[5]
 	}
 	if failed == 0 {
@@ -182,13 +184,13 @@ func routeSubject(c *Case, uri string) string {
 }
 
 // accessFindings turns failed responses into observed findings.
-func accessFindings(c *Case, sum accesslog.Summary, l accessLog) []Finding {
+// loaded is when nginx last loaded its config; onDisk, whether the files
+// on disk still route requests as the running nginx does.
+func accessFindings(c *Case, sum accesslog.Summary, l accessLog, loaded time.Time, onDisk bool) []Finding {
 	requests := map[string]int{}
 	for _, u := range sum.Upstreams {
 		requests[u.Addr] = u.Requests
 	}
-	loaded := loadedAt(c)
-	onDisk := routesOnDisk(c) // else nginx routed by other files than these
 	var out []Finding
 	for _, g := range sum.Groups {
 		if g.Status < 500 || g.Count == 0 {

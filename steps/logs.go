@@ -241,9 +241,9 @@ func loadedAt(c *Case) time.Time {
 
 // routesOnDisk: the config files have not changed since nginx loaded them,
 // so a request's location on disk is the one nginx sent it through.
-func routesOnDisk(c *Case) bool {
-	at := loadedAt(c)
-	return c.Config != nil && (at.IsZero() || len(c.Config.ChangedSince(at.Add(staleSlack))) == 0)
+// loaded is loadedAt(c).
+func routesOnDisk(c *Case, loaded time.Time) bool {
+	return c.Config != nil && (loaded.IsZero() || len(c.Config.ChangedSince(loaded.Add(staleSlack))) == 0)
 }
 
 // findingsStatus: fail when nginx still reports a 5xx failure, warn when

@@ -121,7 +121,7 @@ func viaNginxFindings(c *Case, o *Outcome, via []viaAnswer, failed int) {
 	gap := fmt.Sprintf("nginx answers 502/504 on %d of %d locations", bad, len(via))
 	// Each failing route is reproduced evidence for whatever nginx logged
 	// about its backend; that a reload would cure it needs proof (step 3).
-	onDisk := routesOnDisk(c)
+	onDisk := routesOnDisk(c, loadedAt(c))
 	for _, v := range via {
 		if v.Status == Fail {
 			subject := v.subject

@@ -67,7 +67,6 @@ type claim struct {
 	answering bool // a direct probe of the subject passed
 	backup    bool // the subject is a backup server
 	gone      bool // nginx reports a backend the config on disk no longer names
-	seen      int  // order of first appearance, for the record only
 
 	rule         string
 	role         role
@@ -162,6 +161,14 @@ func claims(outs []Outcome) []*claim {
 	}
 	byKey := map[key]*claim{}
 	var order []*claim
+	claimOf := func(f Finding) *claim {
+		k := key{f.Cause, f.Subject}
+		if byKey[k] == nil {
+			byKey[k] = newClaim(f)
+			order = append(order, byKey[k])
+		}
+		return byKey[k]
+	}
 	answering, backup := map[string]bool{}, map[string]bool{}
 	var routes []Finding
 	for _, o := range outs {
@@ -179,28 +186,12 @@ func claims(outs []Outcome) []*claim {
 				routes = append(routes, f)
 				continue
 			}
-			k := key{f.Cause, f.Subject}
-			cl := byKey[k]
-			if cl == nil {
-				cl = &claim{Finding: f, kinds: map[Evidence]bool{}, seen: len(order)}
-				cl.Evidence = nil
-				byKey[k] = cl
-				order = append(order, cl)
-			}
-			cl.add(f)
+			claimOf(f).add(f)
 		}
 	}
 	for _, r := range routes {
 		if !supportRoute(order, r) {
-			k := key{r.Cause, r.Subject}
-			cl := byKey[k]
-			if cl == nil {
-				cl = &claim{Finding: r, kinds: map[Evidence]bool{}, seen: len(order)}
-				cl.Evidence = nil
-				byKey[k] = cl
-				order = append(order, cl)
-			}
-			cl.add(r)
+			claimOf(r).add(r)
 		}
 	}
 	order = absorbStale(order)
@@ -211,6 +202,13 @@ func claims(outs []Outcome) []*claim {
 		judge(cl)
 	}
 	return order
+}
+
+// newClaim starts a claim about f's cause and subject; add gives it f's
+// evidence.
+func newClaim(f Finding) *claim {
+	f.Evidence = nil
+	return &claim{Finding: f, kinds: map[Evidence]bool{}}
 }
 
 // absorbStale: nginx still failing on a backend the config on disk no
@@ -230,8 +228,8 @@ func absorbStale(order []*claim) []*claim {
 			continue
 		}
 		if stale == nil {
-			stale = &claim{Finding: Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title,
-				Fix: CauseOf(CauseConfigStale).Fix}, kinds: map[Evidence]bool{}}
+			stale = newClaim(Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title,
+				Fix: CauseOf(CauseConfigStale).Fix})
 			kept = append(kept, stale)
 		}
 		stale.add(Finding{Kind: Measured, Evidence: []string{fmt.Sprintf("log: nginx still reports %s for %s, which the config on disk no longer names", cl.Cause, cl.Subject)}})
