@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -38,6 +39,13 @@ func Resolve(ctx context.Context, host string, timeout time.Duration) Lookup {
 	return resolve(ctx, host, timeout, hostsPath)
 }
 
+// ResolveWith is Resolve with the hosts file at hosts (a box's root other
+// than /, or a test's). Like nginx's getaddrinfo at start-up with the usual
+// nsswitch "files dns", a name the hosts file lists is answered from it.
+func ResolveWith(ctx context.Context, host string, timeout time.Duration, hosts string) Lookup {
+	return resolve(ctx, host, timeout, hosts)
+}
+
 func resolve(ctx context.Context, host string, timeout time.Duration, hosts string) Lookup {
 	l := Lookup{Host: host}
 	bare := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
@@ -46,8 +54,12 @@ func resolve(ctx context.Context, host string, timeout time.Duration, hosts stri
 		return l
 	}
 	l.Source = "resolver"
-	if data, err := os.ReadFile(hosts); err == nil {
+	if data, err := readHosts(hosts); err == nil {
 		l.HostsFile = HostsAddrs(data, host)
+	}
+	if len(l.HostsFile) > 0 {
+		l.Source, l.Addrs = "hosts file", NginxOrder(l.HostsFile)
+		return l
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -61,7 +73,45 @@ func resolve(ctx context.Context, host string, timeout time.Duration, hosts stri
 	for _, a := range addrs {
 		l.Addrs = append(l.Addrs, a.Unmap())
 	}
+	l.Addrs = NginxOrder(l.Addrs)
 	return l
+}
+
+// NginxOrder is the order nginx keeps a name's addresses in when it
+// resolves it at start-up (ngx_inet_resolve_host): every IPv4 address
+// first, then every IPv6 one, each in the resolver's order. A request
+// tries them in turn, so a dead first address is an error on every try.
+func NginxOrder(addrs []netip.Addr) []netip.Addr {
+	out := make([]netip.Addr, 0, len(addrs))
+	for _, v6 := range []bool{false, true} {
+		for _, a := range addrs {
+			if is6 := a.Is6() && !a.Is4In6(); is6 == v6 {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// maxHosts bounds how much of a hosts file is read.
+const maxHosts = 4 << 20
+
+// readHosts reads a hosts file, regular files only and size-capped: a FIFO
+// or a huge file there must not hang or exhaust a root process.
+func readHosts(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	return io.ReadAll(io.LimitReader(f, maxHosts))
 }
 
 // HostsAddrs returns the addresses an /etc/hosts text gives for name, in file

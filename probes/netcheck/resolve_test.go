@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -16,8 +17,9 @@ func TestResolveLocalhost(t *testing.T) {
 		t.Fatal(l.Err)
 	}
 	lo := netip.MustParseAddr("127.0.0.1")
-	if l.Source != "resolver" || !slices.Contains(l.Addrs, lo) {
-		t.Errorf("Resolve(localhost) = %+v, want resolver with 127.0.0.1", l)
+	// nginx's getaddrinfo answers a name /etc/hosts lists from the file.
+	if l.Source != "hosts file" || !slices.Contains(l.Addrs, lo) {
+		t.Errorf("Resolve(localhost) = %+v, want the hosts file with 127.0.0.1", l)
 	}
 	// This box's /etc/hosts maps localhost to 127.0.0.1 only .
 	if !slices.Contains(l.HostsFile, lo) {
@@ -72,4 +74,28 @@ func readFile(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestNginxOrderPutsIPv4First(t *testing.T) {
+	in := []netip.Addr{netip.MustParseAddr("::1"), netip.MustParseAddr("10.0.0.2"), netip.MustParseAddr("fe80::1"), netip.MustParseAddr("10.0.0.1")}
+	got := NginxOrder(in)
+	want := "10.0.0.2 10.0.0.1 ::1 fe80::1"
+	var s []string
+	for _, a := range got {
+		s = append(s, a.String())
+	}
+	if strings.Join(s, " ") != want {
+		t.Errorf("NginxOrder = %v, want %s", s, want)
+	}
+}
+
+func TestResolveWithHostsFileAnswersFromIt(t *testing.T) {
+	hosts := filepath.Join(t.TempDir(), "hosts")
+	if err := os.WriteFile(hosts, []byte("::1 localhost ip6-localhost\n127.0.0.1 localhost\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := ResolveWith(context.Background(), "LocalHost", time.Second, hosts)
+	if l.Source != "hosts file" || len(l.Addrs) != 2 || l.Addrs[0].String() != "127.0.0.1" || l.Addrs[1].String() != "::1" {
+		t.Errorf("ResolveWith = %+v, want 127.0.0.1 then ::1 from the hosts file", l)
+	}
 }

@@ -16,8 +16,11 @@ type Endpoint struct {
 	Protocol string // http https fastcgi uwsgi suwsgi scgi grpc grpcs
 	Group    string // upstream{} block name, "" for a direct *_pass
 	Backup   bool   // a `backup` server: nginx asks it only when the others fail
-	Routes   []Route
-	Where    Where // where the address is written: upstream server line or the *_pass
+	// Member is the upstream{} server line's parameters (nil for a direct
+	// *_pass): weight, max_fails, fail_timeout as written.
+	Member *UpstreamServer
+	Routes []Route
+	Where  Where // where the address is written: upstream server line or the *_pass
 }
 
 // Route is one location that sends requests to an endpoint.
@@ -58,7 +61,7 @@ func (c *Config) Endpoints() []Endpoint {
 				if u, ok := groups[strings.ToLower(p.Group)]; ok {
 					for _, us := range u.Servers {
 						if e, ok := endpointOf(us.Unix, us.Host, us.Port, 80, p.Scheme, us.Where); ok && !us.Down {
-							e.Group, e.Backup = u.Name, us.Backup
+							e.Group, e.Backup, e.Member = u.Name, us.Backup, &us
 							add(e, r)
 						}
 					}

@@ -3,6 +3,7 @@ package nginx
 import (
 	"context"
 	"errors"
+	crossplane "github.com/nginxinc/nginx-go-crossplane"
 	"io"
 	"os"
 	"path/filepath"
@@ -159,8 +160,8 @@ func TestLoadTreeUpstreamsAndLogs(t *testing.T) {
 	c, d := loadTree(t)
 	up := d + "conf.d/upstreams.conf"
 	want := []UpstreamBlock{
-		{Where: Where{up, 1}, Name: "app", Keepalive: 16, KeepaliveTimeout: "75s", Zone: "app", Servers: []UpstreamServer{
-			{Where: Where{up, 3}, Address: "127.0.0.1:8080", Params: []string{"max_fails=3", "fail_timeout=10s"}, Host: "127.0.0.1", Port: 8080, MaxFails: 3},
+		{Where: Where{up, 1}, Name: "app", Keepalive: 16, KeepaliveTimeout: "75s", KeepaliveTimeoutWhere: Where{up, 9}, Zone: "app", Servers: []UpstreamServer{
+			{Where: Where{up, 3}, Address: "127.0.0.1:8080", Params: []string{"max_fails=3", "fail_timeout=10s"}, Host: "127.0.0.1", Port: 8080, MaxFails: 3, FailTimeout: "10s"},
 			{Where: Where{up, 4}, Address: "[::1]:8080", Host: "::1", Port: 8080, MaxFails: -1},
 			{Where: Where{up, 5}, Address: "unix:/run/app/app.sock", Unix: "/run/app/app.sock", MaxFails: -1},
 			{Where: Where{up, 6}, Address: "backup.internal:8081", Params: []string{"backup"}, Host: "backup.internal", Port: 8081, Backup: true, MaxFails: -1},
@@ -229,6 +230,10 @@ func TestLoadTreeEndpoints(t *testing.T) {
 		t.Fatalf("%d endpoints, want %d: %+v", len(got), len(want), got)
 	}
 	for i := range want {
+		if m := got[i].Member; (m != nil) != (got[i].Group != "") || m != nil && (m.Backup != got[i].Backup || m.Where != got[i].Where) {
+			t.Errorf("endpoint %d: member %+v does not match its server line", i, m)
+		}
+		got[i].Member = nil // checked above; want lists the rest
 		if !reflect.DeepEqual(got[i], want[i]) {
 			t.Errorf("endpoint %d\n got %+v\nwant %+v", i, got[i], want[i])
 		}
@@ -303,4 +308,20 @@ func TestLoadKeepsGoing(t *testing.T) {
 	if _, err := Load(ctx, prefix+"nginx.conf", LoadOptions{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
+}
+
+func TestUpstreamServerParams(t *testing.T) {
+	it := item{d: crossplaneDirective("server", "10.0.0.1:80", "weight=5", "max_fails=0", "fail_timeout=30s", "backup")}
+	s := parseUpstreamServer(it)
+	if s.Weight != 5 || s.MaxFails != 0 || s.FailTimeout != "30s" || !s.Backup || s.Down {
+		t.Errorf("parseUpstreamServer = %+v", s)
+	}
+	if d := parseUpstreamServer(item{d: crossplaneDirective("server", "10.0.0.2:80", "down")}); !d.Down || d.Weight != 0 || d.MaxFails != -1 || d.FailTimeout != "" {
+		t.Errorf("defaults: %+v", d)
+	}
+}
+
+// crossplaneDirective is a parsed directive for unit tests of the model.
+func crossplaneDirective(name string, args ...string) *crossplane.Directive {
+	return &crossplane.Directive{Directive: name, Args: args, Line: 1}
 }

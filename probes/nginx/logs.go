@@ -13,7 +13,7 @@ func (b *builder) upstream(it item) {
 		case "keepalive":
 			u.Keepalive = atoi(d.arg(0))
 		case "keepalive_timeout":
-			u.KeepaliveTimeout = d.arg(0)
+			u.KeepaliveTimeout, u.KeepaliveTimeoutWhere = d.arg(0), d.where()
 		case "zone":
 			u.Zone = d.arg(0)
 		case "resolver":

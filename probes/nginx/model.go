@@ -133,8 +133,10 @@ type UpstreamBlock struct {
 	Servers          []UpstreamServer
 	Keepalive        int    // 0 when absent
 	KeepaliveTimeout string // "" when absent (nginx default 60s)
-	Zone             string
-	Resolver         []string
+	// KeepaliveTimeoutWhere is where keepalive_timeout is written.
+	KeepaliveTimeoutWhere Where
+	Zone                  string
+	Resolver              []string
 }
 
 // UpstreamServer is one `server` line inside upstream{}.
@@ -147,7 +149,11 @@ type UpstreamServer struct {
 	Port     int // 0 when none written (nginx then uses 80)
 	Backup   bool
 	Down     bool
-	MaxFails int // -1 unset
+	MaxFails int // -1 unset (nginx: 1)
+	// Weight is weight= (0 unset: nginx uses 1); FailTimeout is
+	// fail_timeout= as written ("" unset: nginx uses 10s).
+	Weight      int
+	FailTimeout string
 }
 
 // LogDirective is one error_log or access_log directive.

@@ -105,6 +105,12 @@ func parseUpstreamServer(it item) UpstreamServer {
 			if n, err := strconv.Atoi(p[len("max_fails="):]); err == nil {
 				s.MaxFails = n
 			}
+		case strings.HasPrefix(p, "weight="):
+			if n, err := strconv.Atoi(p[len("weight="):]); err == nil && n > 0 {
+				s.Weight = n
+			}
+		case strings.HasPrefix(p, "fail_timeout="):
+			s.FailTimeout = p[len("fail_timeout="):]
 		}
 	}
 	return s

@@ -18,6 +18,10 @@ type Options struct {
 	// ErrorLogLevel is the error_log level; default "error", the level of every upstream
 	// failure nginx logs for a 502 (use "info" or "notice" to see closes and reloads).
 	ErrorLogLevel string
+	// Hosts, when set, is the /etc/hosts nginx sees: it runs in its own
+	// mount namespace with this text bound over /etc/hosts (the box's file
+	// is never changed), e.g. to list localhost as ::1 too.
+	Hosts string
 }
 
 // confData is what the templates see.

@@ -58,8 +58,9 @@ type Nginx struct {
 	PID       int    // the master process (leader of its own process group)
 	Addr      string // "127.0.0.1:Port"
 
-	argv   []string
-	master *master
+	argv      []string
+	startArgv []string // argv that starts the master: argv, or argv in its own mount namespace
+	master    *master
 }
 
 // Start writes a config from o into a fresh prefix, starts nginx in the foreground in its
@@ -91,6 +92,10 @@ func Start(t testing.TB, o Options) *Nginx {
 		t.Fatal(err)
 	}
 	n.argv = []string{bin, "-p", prefix + "/", "-c", n.Conf, "-e", n.ErrorLog}
+	n.startArgv = n.argv
+	if o.Hosts != "" {
+		n.startArgv = withHosts(t, prefix, o.Hosts, n.argv)
+	}
 	if err := n.start(); err != nil {
 		t.Fatalf("nginxtest: %v", err)
 	}
@@ -112,7 +117,7 @@ func (n *Nginx) start() error {
 		return err
 	}
 	defer stderr.Close()
-	m, err := startMaster(n.argv, n.Prefix, stderr)
+	m, err := startMaster(n.startArgv, n.Prefix, stderr)
 	if err != nil {
 		return err
 	}
@@ -144,6 +149,22 @@ func (n *Nginx) Stop() error { return n.master.stop() }
 func (n *Nginx) ErrorLogText() string {
 	b, _ := os.ReadFile(n.ErrorLog)
 	return string(b)
+}
+
+// withHosts runs argv in a new mount namespace where hosts is bound over
+// /etc/hosts; exec keeps the master's pid that of the started process.
+func withHosts(t testing.TB, prefix, hosts string, argv []string) []string {
+	t.Helper()
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Fatalf("nginxtest: Options.Hosts needs unshare (util-linux): %v", err)
+	}
+	path := filepath.Join(prefix, "hosts")
+	if err := os.WriteFile(path, []byte(hosts), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return append([]string{unshare, "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+		`mount --bind "$0" /etc/hosts && exec "$@"`, path}, argv...)
 }
 
 // Argv returns the argv nginx was started with.
