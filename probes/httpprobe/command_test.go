@@ -6,23 +6,36 @@ import (
 )
 
 func TestCommand(t *testing.T) {
-	const w = `-sS -o /dev/null -w '%{http_code} %{size_header}B %{time_connect}s %{time_starttransfer}s\n'`
+	const w = `curl -sS -o /dev/null -w '%{http_code} %{size_header}B %{time_connect}s %{time_starttransfer}s\n'`
+	const closeH = " -H 'Connection: close' -H Accept: "
 	cases := []struct {
+		name string
 		t    Target
 		want string
 	}{
-		{Target{Address: "127.0.0.1:8080"},
-			"curl " + w + " -m 5 -H 'Host: localhost' http://127.0.0.1:8080/"},
-		{Target{Network: "unix", Address: "/run/php/app.sock", Host: "example.com", Path: "/health"},
-			"curl " + w + " -m 5 --unix-socket /run/php/app.sock -H 'Host: example.com' http://localhost/health"},
-		{Target{Address: "10.0.0.5:443", Scheme: "https", Insecure: true, ServerName: "api.example.com"},
-			"curl " + w + " -m 5 -k --connect-to ::10.0.0.5:443 -H 'Host: localhost' https://api.example.com:443/"},
-		{Target{Address: "10.0.0.5:443", Scheme: "https", Path: "/it's"},
-			"curl " + w + " -m 5 -H 'Host: localhost' 'https://10.0.0.5:443/it'\\''s'"},
+		{"defaults", Target{Address: "127.0.0.1:8080"},
+			w + " --http1.0 -m 5 -H 'Host: localhost'" + closeH + "http://127.0.0.1:8080/"},
+		{"unix", Target{Network: "unix", Address: "/run/php/app.sock", Host: "example.com", Path: "/health"},
+			w + " --http1.0 --unix-socket /run/php/app.sock -m 5 -H 'Host: example.com'" + closeH + "http://localhost/health"},
+		{"sni-ip", Target{Address: "10.0.0.5:443", Scheme: "https", Insecure: true, ServerName: "api.example.com"},
+			w + " --http1.0 -k --resolve api.example.com:443:10.0.0.5 -m 5 -H 'Host: localhost'" + closeH + "https://api.example.com:443/"},
+		{"sni-ipv6", Target{Address: "[::1]:443", Scheme: "https", Insecure: true, ServerName: "api.example.com"},
+			w + " --http1.0 -k --resolve 'api.example.com:443:[::1]' -m 5 -H 'Host: localhost'" + closeH + "https://api.example.com:443/"},
+		{"sni-name", Target{Address: "backend.internal:8443", Scheme: "https", Insecure: true, ServerName: "api.example.com"},
+			w + " --http1.0 -k --connect-to api.example.com:8443:backend.internal:8443 -m 5 -H 'Host: localhost'" + closeH + "https://api.example.com:8443/"},
+		{"no-sni-cacert", Target{Address: "10.0.0.5:443", Scheme: "https", CAFile: "/etc/nginx/ca.pem", Path: "/it's"},
+			w + " --http1.0 --cacert /etc/nginx/ca.pem -m 5 -H 'Host: localhost'" + closeH + `'https://10.0.0.5:443/it'\''s'`},
+		{"client-cert", Target{Address: "10.0.0.5:443", Scheme: "https", Insecure: true, CertFile: "/c.pem", KeyFile: "/k.pem"},
+			w + " --http1.0 -k --cert /c.pem --key /k.pem -m 5 -H 'Host: localhost'" + closeH + "https://10.0.0.5:443/"},
+		{"keepalive-headers", Target{Address: "127.0.0.1:9000", Proto: HTTP11,
+			Headers: []Header{{"Host", "a.test"}, {"Connection", ""}, {"X-Real-IP", "1.2.3.4"}}},
+			w + " --http1.1 -m 5 -H 'Host: a.test' -H Connection: -H 'X-Real-IP: 1.2.3.4' -H Accept: http://127.0.0.1:9000/"},
+		{"timeouts-agent", Target{Address: "127.0.0.1:80", ConnectTimeout: 1500 * time.Millisecond, UserAgent: "ngx502 run=7"},
+			w + " --http1.0 --connect-timeout 1.5 -m 5 -A 'ngx502 run=7' -H 'Host: localhost'" + closeH + "http://127.0.0.1:80/"},
 	}
 	for _, c := range cases {
 		if got := Command(c.t, 4500*time.Millisecond); got != c.want {
-			t.Errorf("Command(%+v)\n got %s\nwant %s", c.t, got, c.want)
+			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
 		}
 	}
 }
@@ -33,37 +46,4 @@ func TestSize(t *testing.T) {
 			t.Errorf("size(%d) = %q, want %q", n, got, want)
 		}
 	}
-}
-
-// The header scanner counts up to and including the blank line, for CRLF and bare LF,
-// however the bytes are split across reads.
-func TestObserveHeaderBytes(t *testing.T) {
-	for _, head := range []string{"HTTP/1.1 200 OK\r\nA: b\r\n\r\n", "HTTP/1.0 200 OK\nA: b\n\n"} {
-		msg := head + "body\r\n\r\nmore"
-		for split := range len(msg) {
-			tr := &tracker{}
-			tr.observe([]byte(msg[:split]))
-			tr.observe([]byte(msg[split:]))
-			if tr.headerBytes != len(head) || !tr.headerDone {
-				t.Fatalf("split %d of %q: headerBytes=%d done=%v, want %d", split, head, tr.headerBytes, tr.headerDone, len(head))
-			}
-		}
-	}
-}
-
-// observe is the only parser here; it must never panic and never count past its input.
-func FuzzObserve(f *testing.F) {
-	f.Add([]byte("HTTP/1.1 200 OK\r\n\r\n"), 3)
-	f.Add([]byte("\n\n"), 0)
-	f.Fuzz(func(t *testing.T, b []byte, split int) {
-		if split < 0 || split > len(b) {
-			split = len(b)
-		}
-		tr := &tracker{}
-		tr.observe(b[:split])
-		tr.observe(b[split:])
-		if tr.headerBytes > len(b) || tr.received != len(b) || len(tr.head) > 64 {
-			t.Fatalf("headerBytes=%d received=%d head=%d of %d", tr.headerBytes, tr.received, len(tr.head), len(b))
-		}
-	})
 }

@@ -32,7 +32,7 @@ func Explain(r Result) string {
 		if r.HeaderBytes > defaultBufferSize {
 			s += fmt.Sprintf("; it sent a response header of %s (nginx's default proxy_buffer_size is 4 KiB)", size(r.HeaderBytes))
 		}
-		return s
+		return s + timerNote(r)
 	}
 	err := r.Err
 	switch {
@@ -41,31 +41,55 @@ func Explain(r Result) string {
 	case r.Phase == PhaseDNS:
 		return fmt.Sprintf("cannot resolve %s: %v", t.Address, err)
 	case r.Phase == PhaseConnect:
-		return explainConnect(r, where)
+		return explainConnect(r, where) + timerNote(r)
 	case r.Phase == PhaseTLS:
-		return explainTLS(r, where)
+		return explainTLS(r, where) + timerNote(r)
 	case r.Phase == PhaseWrite:
 		return fmt.Sprintf("%s accepted the connection but the request could not be sent: %v", where, err)
 	case r.Phase == PhaseBody:
-		return fmt.Sprintf("%s answered %d but the body was cut off after %d bytes: %v", where, r.Status, r.BodyBytes, err)
+		return fmt.Sprintf("%s answered %d but the body was cut off after %d bytes: %v", where, r.Status, r.BodyBytes, err) + timerNote(r)
 	}
-	// Header phase.
+	return explainHeader(r, where) + timerNote(r)
+}
+
+// explainHeader says what went wrong between the request and the end of the header.
+func explainHeader(r Result, where string) string {
+	err := r.Err
 	switch {
+	case isTimeout(err) && r.HeaderBytes > 0:
+		return fmt.Sprintf("%s sent only %d bytes of a response header within %s", where, r.HeaderBytes, round(r.Timeout))
 	case isTimeout(err):
 		return fmt.Sprintf("%s sent no response header within %s", where, round(r.Timeout))
-	case strings.Contains(err.Error(), "server response headers exceeded"):
-		return fmt.Sprintf("%s sent a response header of more than %s (at least %s received)", where, size(maxHeaderBytes), size(r.HeaderBytes))
-	case strings.Contains(err.Error(), "malformed HTTP"):
+	case errors.Is(err, ErrHeaderTooBig):
+		return fmt.Sprintf("%s sent a response header of more than 1 MiB (%s received)", where, size(r.HeaderBytes))
+	case errors.Is(err, ErrNotHTTP):
 		return notHTTP(where, r.Received)
+	case errors.Is(err, ErrInvalidHeader):
+		return fmt.Sprintf("%s sent a response header nginx rejects: %v", where, err)
+	case errors.Is(err, syscall.ECONNRESET) && r.HeaderBytes > 0:
+		return fmt.Sprintf("%s reset the connection (RST) after %d bytes of the response header", where, r.HeaderBytes)
 	case errors.Is(err, syscall.ECONNRESET):
-		return fmt.Sprintf("%s reset the connection (RST) before sending a response", where)
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		if r.HeaderBytes > 0 {
-			return fmt.Sprintf("%s closed the connection in the middle of the response header (%d bytes received)", where, r.HeaderBytes)
-		}
+		return fmt.Sprintf("%s reset the connection (RST) before sending any byte of a response", where)
+	case strings.Contains(err.Error(), "remote error: tls"):
+		// With TLS 1.3 a server refuses a missing client certificate after the handshake.
+		return fmt.Sprintf("%s ended the TLS session with an alert instead of answering (%v): a missing or refused client certificate (proxy_ssl_certificate)?", where, err)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Sprintf("%s closed the connection in the middle of the response header (%d bytes received)", where, r.HeaderBytes)
+	case errors.Is(err, io.EOF):
 		return fmt.Sprintf("%s closed the connection before sending a response", where)
 	}
 	return fmt.Sprintf("%s: reading the response header failed: %v", where, err)
+}
+
+// timerNote adds which nginx timer would have fired, when one would have.
+func timerNote(r Result) string {
+	switch r.Exceeded {
+	case ExceededConnect:
+		return fmt.Sprintf("; nginx would have given up: connecting took %s, more than proxy_connect_timeout %s", round(r.Waited), round(r.Target.ConnectTimeout))
+	case ExceededRead:
+		return fmt.Sprintf("; nginx would have given up: the backend was silent for %s between two reads, more than proxy_read_timeout %s", round(r.Waited), round(r.Target.ReadTimeout))
+	}
+	return ""
 }
 
 // explainConnect names the errno the way nginx's "connect() failed (111: …)" does.
@@ -73,6 +97,9 @@ func explainConnect(r Result, where string) string {
 	err := r.Err
 	unix := r.Target.Network == "unix"
 	switch {
+	// Before isTimeout: syscall.EAGAIN.Timeout() is true, but nothing timed out.
+	case errors.Is(err, syscall.EAGAIN) && unix:
+		return fmt.Sprintf("the socket's accept queue is full (EAGAIN): the backend accepts no more connections on %s", r.Target.Address)
 	case errors.Is(err, syscall.ECONNREFUSED) && unix:
 		return fmt.Sprintf("connection refused: the socket %s exists but no process accepts on it", r.Target.Address)
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -95,16 +122,22 @@ func explainTLS(r Result, where string) string {
 	var rec tls.RecordHeaderError
 	var unknown x509.UnknownAuthorityError
 	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var file *FileError
+	var depth *DepthError
 	switch {
 	case errors.As(err, &rec):
 		return fmt.Sprintf("%s does not speak TLS (it answered %q): use http:// or the TLS port", where, printable(rec.RecordHeader[:]))
-	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
-		// net/http turns the RecordHeaderError of an "HTTP/" record into this message.
-		return fmt.Sprintf("%s does not speak TLS (it answered in plain HTTP): use http:// or the TLS port", where)
+	case errors.As(err, &file):
+		return file.Error()
+	case errors.As(err, &depth):
+		return fmt.Sprintf("TLS to %s: %v (nginx logs \"upstream SSL certificate verify error: (20:unable to get local issuer certificate)\")", where, depth)
 	case errors.As(err, &unknown):
 		return fmt.Sprintf("TLS to %s: certificate signed by an unknown authority (nginx only checks with proxy_ssl_verify on)", where)
 	case errors.As(err, &host):
-		return fmt.Sprintf("TLS to %s: certificate is not valid for %q", where, host.Host)
+		return fmt.Sprintf("TLS to %s: certificate is not valid for %q (proxy_ssl_name; nginx logs \"upstream SSL certificate does not match\")", where, host.Host)
+	case errors.As(err, &invalid):
+		return fmt.Sprintf("TLS to %s: %v", where, invalid)
 	case strings.Contains(err.Error(), "remote error: tls") && r.Target.ServerName == "":
 		// The alert type crypto/tls returns for a peer's alert is unexported.
 		return fmt.Sprintf("TLS handshake with %s refused without SNI (%v): the server may need proxy_ssl_server_name on", where, err)

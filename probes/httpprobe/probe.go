@@ -1,18 +1,17 @@
-// Package httpprobe sends one HTTP(S) request to an upstream the way nginx's proxy_pass
-// would (fresh connection, Connection: close, no SNI and no verification by default) and
-// reports where it failed and how long each phase took, from net/http/httptrace events.
+// Package httpprobe sends one HTTP/1.x request to an upstream exactly as nginx's
+// proxy_pass would (its request line and header lines in nginx's order, a fresh
+// connection, no SNI and no verification by default) over a raw client of its own, and
+// reports where it failed, how long each phase took, and which of nginx's timers
+// would have fired.
 package httpprobe
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
-	"net/http"
-	"net/http/httptrace"
-	"net/url"
-	"strings"
+	"os"
 	"time"
 )
 
@@ -31,33 +30,31 @@ const (
 	PhaseWrite   = "write"
 	PhaseHeader  = "header"
 	PhaseBody    = "body"
+	PhaseIdle    = "idle" // IdleClose only: waiting on the idle keep-alive connection
 )
 
-// Target is where and what to ask.
-type Target struct {
-	Network    string // "tcp" (default) or "unix"
-	Address    string // host:port, or the socket path for unix
-	Scheme     string // "http" (default) or "https"
-	Host       string // Host header; default "localhost"
-	Path       string // request path; default "/"
-	ServerName string // TLS SNI; "" sends none, like nginx's default proxy_ssl_server_name off
-	Insecure   bool   // skip certificate verification, as nginx does by default (proxy_ssl_verify off)
-	UserAgent  string // default "ngx502-probe"; requests through nginx carry the run's marker
-}
+// Timers of nginx's that Result.Exceeded names.
+const (
+	ExceededConnect = "connect" // proxy_connect_timeout
+	ExceededRead    = "read"    // proxy_read_timeout
+)
 
 // Timing is the duration of each phase. DNS, Connect and TLS are the phases' own
 // lengths; FirstByte and Total count from the start (curl's time_starttransfer and
-// time_total).
+// time_total); ReadGap is the longest wait between two reads that brought data, the
+// first counted from when the request was sent (what proxy_read_timeout bounds).
 type Timing struct {
 	DNS, Connect, TLS, FirstByte, Total time.Duration
+	ReadGap                             time.Duration
 }
 
 // Result is what one probe saw.
 type Result struct {
 	Target      Target        // the target with defaults filled in
+	Request     []byte        // the request head exactly as written (RequestHead)
 	Status      int           // HTTP status; 0 when no header arrived
 	Proto       string        // e.g. "HTTP/1.1"
-	HeaderBytes int           // status line + headers as received (all received bytes when the header never ended)
+	HeaderBytes int           // status line + headers + blank line as received (all received bytes when the header never ended)
 	BodyBytes   int           // body bytes read (at most 64 KiB)
 	Received    []byte        // the first bytes the backend sent (up to 64), for "not HTTP" diagnosis
 	Phase       string        // "" on success, else the phase that failed (Phase* constants)
@@ -65,146 +62,145 @@ type Result struct {
 	Timeout     time.Duration // the bound the probe ran under
 	Timing      Timing        // phase durations
 	Command     string        // the curl command a person would type for the same request
+	// Exceeded names the nginx timer that would have fired first ("" | "connect" |
+	// "read"), from Target.ConnectTimeout and ReadTimeout.
+	Exceeded string
+	// Waited is how long nginx would have had to wait: the longest connection attempt
+	// (TLS handshake included, as nginx's connect timer covers it) or the longest gap
+	// between reads that broke its timer; when the overall timeout cut the wait short,
+	// the wait until then.
+	Waited time.Duration
 }
 
 // Probe sends one GET to t and reads at most 64 KiB of the body, all within timeout.
 func Probe(ctx context.Context, t Target, timeout time.Duration) Result {
 	t = withDefaults(t)
-	res := Result{Target: t, Timeout: timeout, Command: Command(t, timeout)}
+	res := Result{Target: t, Request: RequestHead(t), Timeout: timeout, Command: Command(t, timeout)}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	tr := &tracker{start: time.Now()}
-	ctx = httptrace.WithClientTrace(ctx, tr.clientTrace())
-	transport := newTransport(t, tr)
-	defer transport.CloseIdleConnections()
-	client := &http.Client{
-		Transport: transport,
-		// A redirect is an answer; nginx passes it through without following it.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-
-	host := "localhost"
-	if t.Network == "tcp" {
-		host = t.Address
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.Scheme+"://"+host+t.Path, nil)
-	if err != nil {
-		res.Phase, res.Err = PhaseWrite, err
-		return res
-	}
-	req.Host = t.Host
-	req.Close = true // "Connection: close", as nginx sends by default
-	req.Header.Set("User-Agent", t.UserAgent)
-
-	resp, err := client.Do(req)
-	if err != nil {
-		tr.finish(&res)
-		res.Phase, res.Err = tr.phase(t.Scheme == "https"), unwrapURL(err)
-		return res
-	}
-	defer resp.Body.Close()
-	res.Status, res.Proto = resp.StatusCode, resp.Proto
-	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxBodyBytes))
-	res.BodyBytes = int(n)
-	tr.finish(&res)
-	if err != nil {
-		res.Phase, res.Err = PhaseBody, err
-	}
-	return res
-}
-
-// withDefaults fills in what nginx would use when a field is empty.
-// defaultUserAgent names ngx502's direct probes in a backend's own logs.
-const defaultUserAgent = "ngx502-probe"
-
-func withDefaults(t Target) Target {
-	if t.Network == "" {
-		t.Network = "tcp"
-	}
-	if t.Scheme == "" {
-		t.Scheme = "http"
-	}
-	if t.Host == "" {
-		t.Host = "localhost"
-	}
-	if t.UserAgent == "" {
-		t.UserAgent = defaultUserAgent
-	}
-	if t.Path == "" {
-		t.Path = "/"
-	} else if !strings.HasPrefix(t.Path, "/") {
-		t.Path = "/" + t.Path
-	}
-	return t
-}
-
-// newTransport builds a one-shot HTTP/1.1 transport that always dials t (whatever the
-// URL says), counts the bytes it receives, and does TLS itself so that an empty
-// ServerName really sends no SNI (net/http would fill it in from the URL).
-func newTransport(t Target, tr *tracker) *http.Transport {
-	dialer := &net.Dialer{}
-	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
-		c, err := dialer.DialContext(ctx, t.Network, t.Address)
+	start := time.Now()
+	var w *wire
+	finish := func(phase string, err error) Result {
+		res.Timing.Total = time.Since(start)
 		if err != nil {
-			return nil, err
+			res.Phase, res.Err = phase, contextError(ctx, err)
 		}
-		tr.markConnected()
-		return c, nil
+		if w != nil {
+			readTimer(t, w, &res)
+		}
+		return res
 	}
-	return &http.Transport{
-		Proxy:             nil, // nginx ignores $http_proxy; so does the probe
-		DisableKeepAlives: true,
-		// Compression would hide what the backend sent on the wire.
-		DisableCompression:     true,
-		MaxResponseHeaderBytes: maxHeaderBytes,
-		// A non-nil empty map turns HTTP/2 off: nginx speaks HTTP/1.x to upstreams.
-		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{},
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := dial(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			return tr.wrap(c), nil
-		},
-		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := dial(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			tc, err := handshake(ctx, c, t, tr)
-			if err != nil {
-				c.Close()
-				return nil, err
-			}
-			return tr.wrap(tc), nil
-		},
+
+	s, err := open(ctx, t)
+	res.Timing.DNS, res.Timing.Connect, res.Timing.TLS = s.dns, s.connect, s.tls
+	res.Exceeded, res.Waited = connectTimer(t, s, err)
+	if err != nil {
+		return finish(s.phase, err)
 	}
+	defer s.conn.Close()
+	stop := watch(ctx, s.conn)
+	defer stop()
+
+	if w, err = send(s.conn, res.Request); err != nil {
+		return finish(PhaseWrite, err)
+	}
+	h, n, err := readHeader(w)
+	res.HeaderBytes, res.Received = n, w.head
+	res.Timing.FirstByte = since(start, w.firstByte)
+	if err != nil {
+		return finish(PhaseHeader, headerError(err, n))
+	}
+	res.Status, res.Proto = h.status, h.proto
+	res.BodyBytes, _, err = readBody(w, h, maxBodyBytes)
+	return finish(PhaseBody, err)
 }
 
-// handshake runs the TLS client handshake the way nginx's proxy module does.
-func handshake(ctx context.Context, c net.Conn, t Target, tr *tracker) (*tls.Conn, error) {
-	cfg := &tls.Config{ServerName: t.ServerName, InsecureSkipVerify: t.Insecure}
-	if !t.Insecure && t.ServerName == "" {
-		// No SNI is sent, but with verification on nginx checks the certificate against
-		// proxy_ssl_name (the proxy_pass host); the Host is our stand-in for it.
-		cfg.InsecureSkipVerify = true
-		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-			return verifyChain(cs, hostOnly(t.Host))
-		}
+// send writes the request head and returns the reader of the answer, its read timer
+// started now, as nginx's is once the request is sent.
+func send(c net.Conn, head []byte) (*wire, error) {
+	if _, err := c.Write(head); err != nil {
+		return nil, err
 	}
-	tc := tls.Client(c, cfg)
-	tr.tlsStarted()
-	err := tc.HandshakeContext(ctx)
-	tr.tlsFinished(err)
-	return tc, err
+	return newWire(c, time.Now()), nil
 }
 
-// unwrapURL drops net/http's "Get \"url\":" wrapper; the probe reports the URL itself.
-func unwrapURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
+// headerError keeps a close before the end of the header apart from one before any byte.
+func headerError(err error, received int) error {
+	if errors.Is(err, io.EOF) && received > 0 {
+		return fmt.Errorf("%w after %d bytes of the header", io.ErrUnexpectedEOF, received)
 	}
 	return err
+}
+
+// watch ends every blocked read or write on c when ctx ends (timeout or cancel); the
+// returned func stops watching.
+func watch(ctx context.Context, c net.Conn) func() bool {
+	if d, ok := ctx.Deadline(); ok {
+		_ = c.SetDeadline(d)
+	}
+	return context.AfterFunc(ctx, func() { _ = c.SetDeadline(time.Unix(1, 0)) })
+}
+
+// contextError names the context's end (cancelled, out of time) when that is what
+// stopped an I/O call; other errors pass through.
+func contextError(ctx context.Context, err error) error {
+	cerr := ctx.Err()
+	if cerr == nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		// The socket's deadline is the context's, and may fire a moment before it.
+		cerr = context.DeadlineExceeded
+	}
+	if cerr == nil || errors.Is(err, cerr) {
+		return err
+	}
+	var ne net.Error
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("%w (%w)", cerr, err)
+	}
+	return err
+}
+
+// connectTimer reports whether proxy_connect_timeout would have fired, and how long
+// opening lasted when the overall timeout cut it short.
+func connectTimer(t Target, s session, err error) (string, time.Duration) {
+	took := s.attempt + s.tls
+	switch {
+	case t.ConnectTimeout > 0 && took > t.ConnectTimeout:
+		return ExceededConnect, took
+	case outOfTime(err):
+		return "", took
+	}
+	return "", 0
+}
+
+// outOfTime reports an error from the probe's overall deadline.
+func outOfTime(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// readTimer reports the longest gap between reads and whether proxy_read_timeout
+// would have fired; a wait cut off by the overall timeout counts up to then.
+func readTimer(t Target, w *wire, res *Result) {
+	gap := w.maxGap
+	cut := outOfTime(res.Err)
+	if cut {
+		gap = max(gap, w.gap())
+	}
+	res.Timing.ReadGap = gap
+	if res.Exceeded != "" {
+		return
+	}
+	if t.ReadTimeout > 0 && gap > t.ReadTimeout {
+		res.Exceeded, res.Waited = ExceededRead, gap
+	} else if cut {
+		res.Waited = gap
+	}
+}
+
+// since is the time from start to at, 0 when at never happened.
+func since(start, at time.Time) time.Duration {
+	if at.IsZero() {
+		return 0
+	}
+	return at.Sub(start)
 }

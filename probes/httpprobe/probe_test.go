@@ -1,6 +1,7 @@
 package httpprobe
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -14,17 +15,11 @@ import (
 	"ngx502/probes/nginxtest"
 )
 
-func probe(t *testing.T, target Target, timeout time.Duration) Result {
-	t.Helper()
-	r := Probe(context.Background(), target, timeout)
-	t.Logf("%s → phase=%q err=%v\n  %s\n  %s", target.Address, r.Phase, r.Err, Explain(r), r.Command)
-	return r
-}
-
 func TestHealthy(t *testing.T) {
 	addr := nginxtest.Healthy(t)
 	r := probe(t, Target{Address: addr}, 5*time.Second)
-	if r.Err != nil || r.Phase != "" || r.Status != 200 || r.Proto != "HTTP/1.1" {
+	// Go's server answers in the version it was asked in, nginx's default HTTP/1.0.
+	if r.Err != nil || r.Phase != "" || r.Status != 200 || r.Proto != "HTTP/1.0" {
 		t.Fatalf("got %d %s phase=%q err=%v", r.Status, r.Proto, r.Phase, r.Err)
 	}
 	if r.BodyBytes != 2 || r.HeaderBytes < 40 || r.HeaderBytes > 400 {
@@ -33,6 +28,9 @@ func TestHealthy(t *testing.T) {
 	tm := r.Timing
 	if tm.Connect <= 0 || tm.FirstByte <= 0 || tm.Total < tm.FirstByte || tm.TLS != 0 || tm.DNS != 0 {
 		t.Errorf("timing = %+v", tm)
+	}
+	if !bytes.Equal(r.Request, RequestHead(Target{Address: addr})) {
+		t.Errorf("Request = %q", r.Request)
 	}
 	if want := "answered 200 OK in"; !strings.Contains(Explain(r), want) {
 		t.Errorf("Explain = %q, want %q", Explain(r), want)
@@ -55,7 +53,7 @@ func TestRequestShape(t *testing.T) {
 			t.Fatalf("status %d err %v: redirects must not be followed", r.Status, r.Err)
 		}
 		req := <-seen
-		if req.Method != "GET" || req.Host != "app.example" || req.URL.RequestURI() != "/status?x=1" || !req.Close {
+		if req.Method != "GET" || req.Proto != "HTTP/1.0" || req.Host != "app.example" || req.URL.RequestURI() != "/status?x=1" || !req.Close {
 			t.Errorf("request = %s %s Host=%s Close=%v", req.Method, req.URL, req.Host, req.Close)
 		}
 		if req.Header.Get("Accept-Encoding") != "" {
@@ -98,7 +96,7 @@ func TestBrokenUpstreams(t *testing.T) {
 			}
 		}},
 		{"close", nginxtest.ClosingAfterRequest, 2 * time.Second, PhaseHeader, "closed the connection before sending a response", nil},
-		{"reset", nginxtest.Resetting, 2 * time.Second, PhaseHeader, "reset the connection (RST) before sending a response", nil},
+		{"reset", nginxtest.Resetting, 2 * time.Second, PhaseHeader, "reset the connection (RST) before sending any byte of a response", nil},
 		{"garbage", nginxtest.Garbage, 2 * time.Second, PhaseHeader, `not HTTP: 127.0.0.1:`, func(t *testing.T, r Result) {
 			if !strings.HasPrefix(string(r.Received), "SSH-2.0-") || !strings.Contains(Explain(r), `"SSH-2.0-OpenSSH`) {
 				t.Errorf("Received = %q, Explain = %q", r.Received, Explain(r))
@@ -109,7 +107,7 @@ func TestBrokenUpstreams(t *testing.T) {
 				t.Errorf("Status=%d HeaderBytes=%d", r.Status, r.HeaderBytes)
 			}
 		}},
-		{"too-huge", func(t testing.TB) string { return nginxtest.HugeHeader(t, 2<<20) }, 5 * time.Second, PhaseHeader, "sent a response header of more than 1.0 MiB", func(t *testing.T, r Result) {
+		{"too-huge", func(t testing.TB) string { return nginxtest.HugeHeader(t, 2<<20) }, 5 * time.Second, PhaseHeader, "sent a response header of more than 1 MiB", func(t *testing.T, r Result) {
 			if r.HeaderBytes < 1<<20 {
 				t.Errorf("HeaderBytes=%d", r.HeaderBytes)
 			}
@@ -188,32 +186,6 @@ func BenchmarkProbe(b *testing.B) {
 	}
 }
 
-// Phases are decided from the events seen; a failed lookup is "dns" whether it ended
-// with an error or with no usable address.
-func TestPhaseFromEvents(t *testing.T) {
-	now := time.Now()
-	cases := []struct {
-		tr   *tracker
-		tls  bool
-		want string
-	}{
-		{&tracker{dnsStart: now}, false, PhaseDNS},
-		{&tracker{dnsStart: now, dnsDone: now}, false, PhaseDNS},
-		{&tracker{dnsStart: now, dnsDone: now, connStart: now}, false, PhaseConnect},
-		{&tracker{connStart: now}, false, PhaseConnect},
-		{&tracker{connStart: now, connDone: now}, true, PhaseTLS},
-		{&tracker{connStart: now, connDone: now, tlsStart: now, tlsDone: now, tlsErr: errors.New("x")}, true, PhaseTLS},
-		{&tracker{connStart: now, connDone: now}, false, PhaseWrite},
-		{&tracker{connStart: now, connDone: now, received: 5}, false, PhaseHeader},
-		{&tracker{connStart: now, connDone: now, wrote: now}, false, PhaseHeader},
-	}
-	for i, c := range cases {
-		if got := c.tr.phase(c.tls); got != c.want {
-			t.Errorf("case %d: phase = %q, want %q", i, got, c.want)
-		}
-	}
-}
-
 // An upstream on [::1] (what "localhost" may resolve to first) is reached by address.
 func TestIPv6Loopback(t *testing.T) {
 	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
@@ -228,5 +200,39 @@ func TestIPv6Loopback(t *testing.T) {
 	r := probe(t, Target{Address: l.Addr().String()}, 2*time.Second)
 	if r.Err != nil || r.Status != 200 {
 		t.Fatalf("status %d err %v", r.Status, r.Err)
+	}
+}
+
+// An HTTP/1.0 request gets an HTTP/1.0 answer read to the close; an HTTP/1.1 one a
+// chunked body decoded to its end.
+func TestBodyFraming(t *testing.T) {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("hello "))
+		w.(http.Flusher).Flush() // no Content-Length now: chunks for HTTP/1.1
+		_, _ = w.Write([]byte("world"))
+	}))
+	t.Cleanup(s.Close)
+	addr := s.Listener.Addr().String()
+	r := probe(t, Target{Address: addr}, 5*time.Second)
+	if r.Err != nil || r.Proto != "HTTP/1.0" || r.BodyBytes != 11 {
+		t.Errorf("HTTP/1.0: proto %q body %d err %v", r.Proto, r.BodyBytes, r.Err)
+	}
+	r = probe(t, Target{Address: addr, Proto: HTTP11, Headers: []Header{{"Host", "x"}, {"Connection", "close"}}}, 5*time.Second)
+	if r.Err != nil || r.Proto != "HTTP/1.1" || r.BodyBytes != 11 {
+		t.Errorf("HTTP/1.1: proto %q body %d err %v", r.Proto, r.BodyBytes, r.Err)
+	}
+	// Without Connection: close the server keeps the connection; chunks still end the body.
+	r = probe(t, Target{Address: addr, Proto: HTTP11, Headers: []Header{{"Host", "x"}}}, 5*time.Second)
+	if r.Err != nil || r.BodyBytes != 11 || r.Timing.Total > time.Second {
+		t.Errorf("keep-alive: body %d total %s err %v", r.BodyBytes, r.Timing.Total, r.Err)
+	}
+	// A body cut short of its Content-Length is a body-phase failure.
+	r = probe(t, Target{Address: answering(t, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")}, 5*time.Second)
+	if r.Phase != PhaseBody || r.BodyBytes != 3 || !strings.Contains(Explain(r), "cut off after 3 bytes") {
+		t.Errorf("short body: phase %q body %d: %s", r.Phase, r.BodyBytes, Explain(r))
+	}
+	r = probe(t, Target{Address: answering(t, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\nzz\r\n")}, 5*time.Second)
+	if r.Phase != PhaseBody || r.BodyBytes != 2 || !errors.Is(r.Err, ErrBadChunk) {
+		t.Errorf("bad chunk: phase %q body %d err %v", r.Phase, r.BodyBytes, r.Err)
 	}
 }
