@@ -1,0 +1,62 @@
+package scgi
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// FuzzParseHeader checks that the resumable parser never panics, stays within the
+// input, and gives the same answer whether the bytes come at once or in pieces.
+func FuzzParseHeader(f *testing.F) {
+	for _, s := range []string{
+		"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nok",
+		"Status: 404 Not Found\n\n",
+		"HTTP/1.1 100 Continue\r\nHTTP/1.1 200 OK\r\n\r\n",
+		"Location: /x\r\n\r\n",
+		"SSH-2.0-OpenSSH_9.2p1\r\n\x00\x00",
+		"X-A: b\rc\n\n",
+		"HTTP/1.1 000\nStatus: 4\n\n",
+	} {
+		f.Add([]byte(s), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, step uint8) {
+		whole := outcome(in, len(in)+1)
+		pieces := outcome(in, int(step%16)+1)
+		if !reflect.DeepEqual(whole, pieces) {
+			t.Fatalf("whole %+v\npieces %+v", whole, pieces)
+		}
+	})
+}
+
+type parsed struct {
+	done   bool
+	err    string
+	status int
+	end    int
+	header fmt.Stringer
+}
+
+// outcome feeds in to a parser step bytes at a time.
+func outcome(in []byte, step int) parsed {
+	var p headParser
+	for n := min(step, len(in)); ; n = min(n+step, len(in)) {
+		done, err := p.parse(in[:n])
+		if err != nil {
+			return parsed{err: err.Error()}
+		}
+		if done {
+			if p.end <= 0 || p.end > n || p.status < 0 || p.status > 999 {
+				panic(fmt.Sprintf("end %d of %d, status %d", p.end, n, p.status))
+			}
+			return parsed{done: true, status: p.status, end: p.end, header: stringer(fmt.Sprint(p.header))}
+		}
+		if n == len(in) {
+			return parsed{}
+		}
+	}
+}
+
+type stringer string
+
+func (s stringer) String() string { return string(s) }
