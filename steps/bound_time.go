@@ -26,8 +26,11 @@ func stepBudget(id ID, timeout time.Duration) time.Duration {
 		timeout = defaultTimeout
 	}
 	switch id {
-	case Upstream, Network:
+	case Upstream:
 		return timeout + 5*time.Second
+	case Network:
+		// The keep-alive measurement idles up to maxIdleWait by itself.
+		return max(timeout+5*time.Second, maxIdleWait+2*time.Second)
 	case Logs:
 		return max(30*time.Second, 6*timeout)
 	}

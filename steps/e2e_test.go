@@ -116,7 +116,7 @@ func TestE2ETimeout(t *testing.T) {
 	t.Parallel()
 	rep := triage(t, site("proxy_pass http://"+nginxtest.Hanging(t), "proxy_read_timeout 1s;"), 504)
 	assertVerdict(t, rep, steps.CauseTimeout)
-	if !strings.Contains(rep.Verdict.Fix, "after proxy_read_timeout (1s at ") {
+	if !strings.Contains(rep.Verdict.Fix, "proxy_read_timeout 1s at ") {
 		t.Errorf("fix %q should name the effective proxy_read_timeout and its file:line", rep.Verdict.Fix)
 	}
 }

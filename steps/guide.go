@@ -31,9 +31,8 @@ func (c *Case) command(id ID) string {
 	case Upstream:
 		if len(c.Endpoints) > 0 {
 			ep := c.Endpoints[0]
-			r := requestOf(c, ep)
-			return httpprobe.Command(httpprobe.Target{Network: ep.Network, Address: ep.Address,
-				Scheme: scheme(ep), Host: r.host, Path: r.path}, r.timeout)
+			r := requestOf(c, ep, nil)
+			return httpprobe.Command(r.target(ep), r.timeout)
 		}
 	case Config:
 		if c.Install.Binary != "" {

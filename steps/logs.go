@@ -47,6 +47,7 @@ func runLogs(ctx context.Context, c *Case) Outcome {
 	for _, g := range groups {
 		o.Findings = append(o.Findings, g.Finding)
 	}
+	o.Seen = seenURIs(groups)
 	o.Findings = append(o.Findings, overflowFindings(sum.Overflow)...)
 	o.Findings = append(o.Findings, accessFinds...)
 	o.Summary = joinNonEmpty("; ", logsSummary(sum, c.window(), groups), access)

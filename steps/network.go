@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,24 +29,31 @@ func runNetwork(ctx context.Context, c *Case) Outcome {
 	if err != nil {
 		o.add(Check{Name: "listening sockets", Command: "sudo ss -ltnpx", Status: Warn, Result: "cannot read: " + err.Error()})
 	}
-	var mac Outcome
+	var mac, idle Outcome
+	var queues queueRun
 	var wg sync.WaitGroup
 	wg.Go(func() { macChecks(ctx, c, &mac) })
+	wg.Go(func() { idle = measureIdle(ctx, c) })
+	wg.Go(func() { queues = readQueues(ctx, c) })
 	eps := distinctTargets(c.Endpoints)
 	r := &netRun{ctx: ctx, c: c, o: &o, table: table, byPort: byPort(table), units: map[int]string{}, emitted: map[string]bool{}}
 	r.lookups = resolveAll(ctx, c, eps)
 	r.dials, r.pings = reachAll(ctx, c, eps, r.lookups)
 	wg.Wait()
+	r.queues = queues
+	if queues.err != nil && len(queues.queues) == 0 {
+		o.add(queuesUnknown(queues.err))
+	}
 	left := 0
 	for _, ep := range eps {
 		if !r.endpoint(ep) {
 			left++
 		}
 	}
-	for _, ch := range mac.Checks {
+	for _, ch := range append(mac.Checks, idle.Checks...) {
 		o.add(ch)
 	}
-	o.Findings = append(o.Findings, mac.Findings...)
+	o.Findings = append(append(o.Findings, mac.Findings...), idle.Findings...)
 	o.Summary = networkSummary(o)
 	if left > 0 {
 		o.Unfinished = notProbedText(ctx, left, len(eps), "upstreams not checked")
@@ -66,6 +74,7 @@ type netRun struct {
 	lookups map[string]netcheck.Lookup // absent: not resolved in time
 	dials   map[dialKey]netcheck.Dial  // absent: not connected in time
 	pings   map[string]netcheck.Ping   // absent: not pinged in time
+	queues  queueRun
 	emitted map[string]bool
 }
 
@@ -153,10 +162,15 @@ func (r *netRun) tcpChecks(ep nginx.Endpoint, addrs []netip.Addr) bool {
 		if d.Err == nil {
 			ch.Result = fmt.Sprintf("open in %s · %s", ms(d.Took), r.ownerText(owners))
 			r.o.add(ch)
+			r.queueCheck(ep, ap.String())
 			continue
 		}
 		ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), r.ownerText(owners))
+		if len(owners) == 0 {
+			ch.Result += r.elsewhereText(ap)
+		}
 		r.o.add(ch)
+		r.queueCheck(ep, ap.String())
 		if f := errnoFinding(nginx.Endpoint{Network: "tcp", Address: ap.String(), Where: ep.Where}, d.Err, "network: connect "+ap.String()+": "+errnoText(d)); f != nil {
 			f.Kind = Measured         // the network's state, not nginx's request
 			f.Subject = subjectOf(ep) // one backend, whichever address answered
@@ -167,11 +181,8 @@ func (r *netRun) tcpChecks(ep nginx.Endpoint, addrs []netip.Addr) bool {
 			r.o.Findings = append(r.o.Findings, *f)
 		}
 	}
-	if ep.Host == "localhost" && ok[false] && !ok[true] && len(addrs) > 1 {
-		r.o.Findings = append(r.o.Findings, Finding{Cause: CauseLocalhostIPv6, Title: CauseOf(CauseLocalhostIPv6).Title,
-			Subject: ep.Address, Where: where(ep.Where), Kind: Measured,
-			Evidence: []string{"network: localhost resolves to " + joinAddrs(addrs) + "; only the IPv4 address accepts connections"},
-			Fix:      fmt.Sprintf("write 127.0.0.1:%d instead of localhost:%d at %s", ep.Port, ep.Port, where(ep.Where))})
+	if f := familyFinding(ep, addrs, ok); f != nil {
+		r.o.Findings = append(r.o.Findings, *f)
 	}
 	return done
 }
@@ -188,10 +199,12 @@ func (r *netRun) unixChecks(ep nginx.Endpoint) bool {
 	if d.Err == nil {
 		ch.Result = fmt.Sprintf("accepts in %s · %s", ms(d.Took), r.ownerText(owners))
 		r.o.add(ch)
+		r.queueCheck(ep, ep.Address)
 		return true
 	}
 	ch.Status, ch.Result = Fail, fmt.Sprintf("%s · %s", errnoText(d), r.ownerText(owners))
 	r.o.add(ch)
+	r.queueCheck(ep, ep.Address)
 	if f := errnoFinding(ep, d.Err, "network: "+ch.Result); f != nil {
 		f.Kind = Measured
 		if f.Cause == CauseSocketMissing {
@@ -259,12 +272,31 @@ func byPort(t netcheck.Table) map[uint16]netcheck.Table {
 	return out
 }
 
+// elsewhereText names the other addresses the port is bound on, when the
+// one dialed has no listener: "; port 8081 is bound on [::1]:8081 only".
+func (r *netRun) elsewhereText(ap netip.AddrPort) string {
+	var bound []string
+	for _, l := range r.byPort[ap.Port()].Listeners {
+		if l.Address.IsValid() && !slices.Contains(bound, l.Address.String()) {
+			bound = append(bound, l.Address.String())
+		}
+	}
+	if len(bound) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; port %d is bound on %s only", ap.Port(), strings.Join(bound, ", "))
+}
+
 func (r *netRun) ownerText(ls []netcheck.Listener) string {
 	if len(ls) == 0 {
 		return "nothing listens"
 	}
 	var parts []string
 	for _, l := range ls {
+		at := ""
+		if l.Address.IsValid() {
+			at = " on " + l.Address.String()
+		}
 		unit, ok := r.units[l.PID]
 		if !ok {
 			unit = service.UnitOfPID(r.c.Opts.ProcRoot, l.PID)
@@ -272,13 +304,13 @@ func (r *netRun) ownerText(ls []netcheck.Listener) string {
 		}
 		switch {
 		case l.PID == 0 && r.table.Partial:
-			parts = append(parts, "a process this user cannot see (run with sudo)")
+			parts = append(parts, "a process this user cannot see (run with sudo)"+at)
 		case l.PID == 0:
-			parts = append(parts, "an unknown process")
+			parts = append(parts, "an unknown process"+at)
 		case unit != "":
-			parts = append(parts, fmt.Sprintf("%s (pid %d, %s)", l.Process, l.PID, unit))
+			parts = append(parts, fmt.Sprintf("%s (pid %d, %s)%s", l.Process, l.PID, unit, at))
 		default:
-			parts = append(parts, fmt.Sprintf("%s (pid %d)", l.Process, l.PID))
+			parts = append(parts, fmt.Sprintf("%s (pid %d)%s", l.Process, l.PID, at))
 		}
 	}
 	return "listening: " + strings.Join(parts, ", ")

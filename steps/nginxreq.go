@@ -6,62 +6,158 @@ import (
 	"strings"
 	"time"
 
+	"ngx502/probes/httpprobe"
 	"ngx502/probes/nginx"
 )
 
-// nginxReq is the request nginx itself sends an HTTP upstream for one of
-// its locations, as far as the config says: the path, the Host header and
-// how long nginx waits for the answer.
+// nginxReq is the request nginx itself sends an upstream for one of its
+// locations, as far as the config (and the logs) say: the path, the HTTP
+// version and headers, TLS as nginx does it, and nginx's own limits.
 type nginxReq struct {
-	path    string
-	host    string
-	timeout time.Duration // the location's proxy_read_timeout, at most --timeout
-	guess   bool          // the path is a guess (regex or named location)
-	sni     string        // TLS server name nginx sends; "" when proxy_ssl_server_name is off
-	verify  bool          // proxy_ssl_verify on: nginx checks the certificate (default off)
+	path     string
+	pathFrom string // "config", "error log", or "guess" (regex or named location, nothing logged)
+	proto    string // "HTTP/1.0" unless proxy_http_version 1.1
+	host     string
+	headers  []httpprobe.Header // in nginx's order, Host included; empty values are not sent
+	unknown  []string           // proxy_set_header names whose value the probe cannot know
+	sni      string             // TLS server name nginx sends; "" when proxy_ssl_server_name is off
+	tls      tlsReq
+	connect  limit
+	read     limit
+	buffer   limit
+	timeout  time.Duration // how long the probe measures: --timeout
+	route    routed
+	routeOK  bool
 }
 
-// requestOf is nginx's request to ep through its first location.
-func requestOf(c *Case, ep nginx.Endpoint) nginxReq {
-	r := nginxReq{path: "/", host: proxyHost(ep), timeout: probeTimeout(c), guess: true}
-	route, ok := firstRoute(c, ep)
-	if !ok {
-		return r
-	}
-	loc := route.loc
-	if p, ok := locationPath(loc.Match); ok {
-		r.path, r.guess = p, false
-		if loc.Pass != nil && loc.Pass.URI != "" && !loc.Pass.Variable {
-			// proxy_pass with a URI replaces the location's prefix with it.
-			r.path = loc.Pass.URI
-		}
-	}
-	if h, ok := staticHeader(loc.Settings, "Host"); ok {
-		switch h {
-		case "$host", "$http_host":
-			r.host = serverName(route.server)
-		default:
-			if !strings.Contains(h, "$") {
-				r.host = h
+// tlsReq is how nginx checks an HTTPS upstream.
+type tlsReq struct {
+	verify     bool   // proxy_ssl_verify on (default off)
+	verifyName string // proxy_ssl_name without a port: what the certificate must name
+	caFile     string // proxy_ssl_trusted_certificate
+	depth      int    // proxy_ssl_verify_depth (default 1; -1 for an explicit 0)
+	cert, key  string // proxy_ssl_certificate / _key
+}
+
+// guess reports whether the path is made up rather than nginx's own.
+func (r nginxReq) guess() bool { return r.pathFrom == "guess" }
+
+// requestOf is nginx's request to ep through its first location. seen maps
+// a subject to a URI nginx really requested from it (from the error log),
+// used when the location's own path cannot be known (regex, named).
+func requestOf(c *Case, ep nginx.Endpoint, seen map[string]string) nginxReq {
+	r := nginxReq{path: "/", pathFrom: "guess", proto: "HTTP/1.0", host: proxyHost(ep), timeout: probeTimeout(c)}
+	s := nginx.Settings{}
+	if route, ok := firstRoute(c, ep); ok {
+		r.route, r.routeOK, s = route, true, route.loc.Settings
+		if p, ok := locationPath(route.loc.Match); ok {
+			r.path, r.pathFrom = p, "config"
+			if pass := route.loc.Pass; pass != nil && pass.URI != "" && !pass.Variable {
+				// proxy_pass with a URI replaces the location's prefix with it.
+				r.path = pass.URI
 			}
 		}
 	}
-	if d := loc.Settings["proxy_ssl_server_name"]; ep.Protocol == "https" && len(d.Args) > 0 && d.Args[0] == "on" {
-		// proxy_ssl_name defaults to $proxy_host, sent without its port.
-		r.sni, _, _ = strings.Cut(proxyHost(ep), ":")
-		if n := loc.Settings["proxy_ssl_name"]; len(n.Args) > 0 && !strings.Contains(n.Args[0], "$") {
-			r.sni = n.Args[0]
+	if uri, ok := seen[subjectOf(ep)]; ok && r.pathFrom == "guess" {
+		r.path, r.pathFrom = uri, "error log"
+	}
+	r.connect = timeLimit(s, ep.Protocol, "connect_timeout")
+	r.read = timeLimit(s, ep.Protocol, "read_timeout")
+	r.buffer = bufferLimit(s, ep.Protocol)
+	if s.Arg("proxy_http_version", "1.0") == "1.1" {
+		r.proto = "HTTP/1.1"
+	}
+	r.headers, r.unknown = proxyHeaders(s, r.vars(ep))
+	for _, h := range r.headers {
+		if strings.EqualFold(h.Name, "Host") {
+			r.host = h.Value
 		}
 	}
-	if d := loc.Settings["proxy_ssl_verify"]; len(d.Args) > 0 && d.Args[0] == "on" {
-		r.verify = true
-	}
-	if d, ok := loc.Settings["proxy_read_timeout"]; ok && len(d.Args) > 0 {
-		if t, ok := nginxTime(d.Args[0]); ok && t < r.timeout {
-			r.timeout = t
-		}
+	if ep.Protocol == "https" {
+		r.sni, r.tls = sslOf(s, ep)
 	}
 	return r
+}
+
+// vars are the values nginx's variables take for the probe's request.
+func (r nginxReq) vars(ep nginx.Endpoint) map[string]string {
+	server := ""
+	if r.routeOK {
+		server = serverName(r.route.server)
+	}
+	host, port, _ := strings.Cut(proxyHost(ep), ":")
+	if port == "" {
+		port = strconv.Itoa(ep.Port)
+	}
+	return map[string]string{
+		"proxy_host": proxyHost(ep), "proxy_port": port, "host": orDefault(server, host),
+		"http_host": server, "server_name": server, "remote_addr": "127.0.0.1",
+		"proxy_add_x_forwarded_for": "127.0.0.1", "scheme": "http", "request_uri": r.path,
+		"uri": r.path, "document_uri": r.path, "request_method": "GET", "http_user_agent": "ngx502-probe",
+	}
+}
+
+// proxyHeaders is the header list nginx's proxy module builds: the
+// location's proxy_set_header lines in order, then its defaults (Host
+// $proxy_host, Connection close) unless set; empty values are dropped by
+// nginx and so are left out here. A value the probe cannot know is named
+// in unknown and not sent.
+func proxyHeaders(s nginx.Settings, vars map[string]string) (headers []httpprobe.Header, unknown []string) {
+	set := map[string]bool{}
+	add := func(name, value string) {
+		set[strings.ToLower(name)] = true
+		v, ok := expandVars(value, vars)
+		switch {
+		case !ok:
+			unknown = append(unknown, name)
+		case v != "":
+			headers = append(headers, httpprobe.Header{Name: name, Value: v})
+		}
+	}
+	for _, args := range s["proxy_set_header"].All {
+		if len(args) == 2 {
+			add(args[0], args[1])
+		}
+	}
+	for _, d := range []httpprobe.Header{{Name: "Host", Value: "$proxy_host"}, {Name: "Connection", Value: "close"}} {
+		if !set[strings.ToLower(d.Name)] {
+			add(d.Name, d.Value)
+		}
+	}
+	return headers, unknown
+}
+
+// sslOf is the SNI and certificate checks nginx applies to an HTTPS
+// upstream: proxy_ssl_name defaults to $proxy_host, sent (without its
+// port) only with proxy_ssl_server_name on, and checked only with
+// proxy_ssl_verify on.
+func sslOf(s nginx.Settings, ep nginx.Endpoint) (string, tlsReq) {
+	name, _, _ := strings.Cut(proxyHost(ep), ":")
+	if n := s.Arg("proxy_ssl_name", ""); n != "" && !strings.Contains(n, "$") {
+		name = n
+	}
+	t := tlsReq{verify: s.Arg("proxy_ssl_verify", "off") == "on", verifyName: name, depth: 1,
+		caFile: s.Arg("proxy_ssl_trusted_certificate", ""), cert: s.Arg("proxy_ssl_certificate", ""),
+		key: s.Arg("proxy_ssl_certificate_key", "")}
+	if n, err := strconv.Atoi(s.Arg("proxy_ssl_verify_depth", "1")); err == nil && n >= 0 {
+		t.depth = n
+		if n == 0 {
+			t.depth = -1 // httpprobe: 0 is nginx's default (1), a negative value an explicit 0
+		}
+	}
+	sni := ""
+	if s.Arg("proxy_ssl_server_name", "off") == "on" {
+		sni = name
+	}
+	return sni, t
+}
+
+// target is the probe's form of the request to ep.
+func (r nginxReq) target(ep nginx.Endpoint) httpprobe.Target {
+	return httpprobe.Target{Network: ep.Network, Address: ep.Address, Scheme: scheme(ep), Host: r.host, Path: r.path,
+		Proto: r.proto, Headers: r.headers, ConnectTimeout: r.connect.dur, ReadTimeout: r.read.dur,
+		ServerName: r.sni, Insecure: !r.tls.verify, VerifyName: r.tls.verifyName, CAFile: r.tls.caFile,
+		VerifyDepth: r.tls.depth, CertFile: r.tls.cert, KeyFile: r.tls.key}
 }
 
 // firstRoute is the first location that sends requests to ep, from the
@@ -107,16 +203,6 @@ func proxyHost(ep nginx.Endpoint) string {
 		return ep.Host
 	}
 	return net.JoinHostPort(ep.Host, strconv.Itoa(ep.Port))
-}
-
-// staticHeader is the value proxy_set_header gives name, if any.
-func staticHeader(s nginx.Settings, name string) (string, bool) {
-	for _, args := range s["proxy_set_header"].All {
-		if len(args) == 2 && strings.EqualFold(args[0], name) {
-			return args[1], true
-		}
-	}
-	return "", false
 }
 
 // nginxTime reads nginx's time values: "60", "500ms", "1s", "2m", "1h".

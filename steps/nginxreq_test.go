@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,23 +36,60 @@ http {
 		t.Fatal(err)
 	}
 	c := &Case{Config: cfg, Endpoints: cfg.Endpoints(), Opts: Options{Timeout: 5 * time.Second}}
-	want := map[string]nginxReq{
-		"127.0.0.1:9002":    {path: "/api/", host: "127.0.0.1:9002", timeout: time.Second},              // $proxy_host keeps a port that is not 80
-		"127.0.0.1:80":      {path: "/ping", host: "backend.internal", timeout: 5 * time.Second},        // the pass URI replaces the prefix; a static Host wins
-		"127.0.0.1:9001":    {path: "/app/", host: "shop.test", timeout: 5 * time.Second},               // $host is the server's name
-		"127.0.0.1:9003":    {path: "/", host: "127.0.0.1:9003", timeout: 5 * time.Second, guess: true}, // a regex location: the path is a guess
-		"127.0.0.1:9443":    {path: "/tls/", host: "127.0.0.1:9443", timeout: 5 * time.Second, sni: "api.internal"},
-		"backend.test:9444": {path: "/tls2/", host: "backend.test:9444", timeout: 5 * time.Second, sni: "backend.test"}, // SNI is $proxy_host without the port
+	type want struct {
+		path, from, host, sni string
+		read                  time.Duration
+	}
+	wants := map[string]want{
+		"127.0.0.1:9002":    {"/api/", "config", "127.0.0.1:9002", "", time.Second},   // $proxy_host keeps a port that is not 80
+		"127.0.0.1:80":      {"/ping", "config", "backend.internal", "", time.Minute}, // the pass URI replaces the prefix; a static Host wins
+		"127.0.0.1:9001":    {"/app/", "config", "shop.test", "", time.Minute},        // $host is the server's name
+		"127.0.0.1:9003":    {"/", "guess", "127.0.0.1:9003", "", time.Minute},        // a regex location: the path is a guess
+		"127.0.0.1:9443":    {"/tls/", "config", "127.0.0.1:9443", "api.internal", time.Minute},
+		"backend.test:9444": {"/tls2/", "config", "backend.test:9444", "backend.test", time.Minute}, // SNI is $proxy_host without the port
 	}
 	for _, ep := range c.Endpoints {
-		w, ok := want[ep.Address]
+		w, ok := wants[ep.Address]
 		if !ok {
 			t.Errorf("unexpected endpoint %s", ep.Address)
 			continue
 		}
-		if got := requestOf(c, ep); got != w {
-			t.Errorf("%s: %+v, want %+v", ep.Address, got, w)
+		got := requestOf(c, ep, nil)
+		if g := (want{got.path, got.pathFrom, got.host, got.sni, got.read.dur}); g != w {
+			t.Errorf("%s: %+v, want %+v", ep.Address, g, w)
 		}
+		if got.proto != "HTTP/1.0" || got.timeout != 5*time.Second {
+			t.Errorf("%s: %s, timeout %s; want HTTP/1.0 and --timeout", ep.Address, got.proto, got.timeout)
+		}
+	}
+	// A regex location's path comes from what nginx logged for it.
+	for _, ep := range c.Endpoints {
+		if ep.Address == "127.0.0.1:9003" {
+			got := requestOf(c, ep, map[string]string{"127.0.0.1:9003": "/shop/cart.php?id=7"})
+			if got.path != "/shop/cart.php?id=7" || got.pathFrom != "error log" {
+				t.Errorf("path from the log: %q %q", got.path, got.pathFrom)
+			}
+		}
+	}
+}
+
+func TestProxyHeadersAsNginxBuildsThem(t *testing.T) {
+	s := nginx.Settings{"proxy_set_header": nginx.Directive{All: [][]string{
+		{"X-Real-IP", "$remote_addr"}, {"X-Forwarded-For", "$proxy_add_x_forwarded_for"}, {"Connection", ""},
+		{"X-Client-Cert", "$ssl_client_cert"}, {"X-Trace", "$http_x_trace"}, {"X-Static", "v1"},
+	}}}
+	vars := map[string]string{"proxy_host": "app", "remote_addr": "127.0.0.1", "proxy_add_x_forwarded_for": "127.0.0.1"}
+	hs, unknown := proxyHeaders(s, vars)
+	var got []string
+	for _, h := range hs {
+		got = append(got, h.Name+": "+h.Value)
+	}
+	want := "X-Real-IP: 127.0.0.1|X-Forwarded-For: 127.0.0.1|X-Static: v1|Host: app"
+	if strings.Join(got, "|") != want {
+		t.Errorf("headers %q, want %q", strings.Join(got, "|"), want)
+	}
+	if len(unknown) != 1 || unknown[0] != "X-Client-Cert" {
+		t.Errorf("unknown = %v, want X-Client-Cert", unknown)
 	}
 }
 

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"net/netip"
+	"path/filepath"
 	"sync"
 
 	"ngx502/probes/netcheck"
@@ -45,7 +46,7 @@ func resolveAll(ctx context.Context, c *Case, eps []nginx.Endpoint) map[string]n
 	}
 	got := make([]*netcheck.Lookup, len(hosts))
 	forEach(ctx, len(hosts), connectLimit, func(i int) {
-		if l := netcheck.Resolve(ctx, hosts[i], c.Opts.Timeout); !interrupted(ctx, l.Err != nil) {
+		if l := netcheck.ResolveWith(ctx, hosts[i], c.Opts.Timeout, c.hostsFile()); !interrupted(ctx, l.Err != nil) {
 			got[i] = &l
 		}
 	})
@@ -56,6 +57,11 @@ func resolveAll(ctx context.Context, c *Case, eps []nginx.Endpoint) map[string]n
 		}
 	}
 	return out
+}
+
+// hostsFile is the box's /etc/hosts, under --root when one is given.
+func (c *Case) hostsFile() string {
+	return filepath.Join(orDefault(c.Opts.Root, "/"), "etc", "hosts")
 }
 
 // addrsOf is where ep's host points; ok is false when it was not resolved in time.

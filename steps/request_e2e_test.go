@@ -64,9 +64,19 @@ func TestE2EProbeWaitsAsLongAsNginx(t *testing.T) {
 	if path != "/api/" || host != addr {
 		t.Errorf("the probe asked %q with Host %q, want /api/ with Host %s", path, host, addr)
 	}
-	if !strings.Contains(probe.Command, "-m 1 ") || !strings.Contains(probe.Command, "/api/") {
-		t.Errorf("curl line %q: want -m 1 and /api/", probe.Command)
+	// The probe measures on past nginx's limit (to --timeout), so the fix
+	// can say how long the backend really needs.
+	if !strings.Contains(probe.Result, "first byte after 2.") || !strings.Contains(probe.Result, "> proxy_read_timeout 1s at ") {
+		t.Errorf("probe %q: want the measured 2 s against proxy_read_timeout 1s at its file:line", probe.Result)
+	}
+	for _, want := range []string{"--http1.0", "-m 5 ", "/api/", "-H 'Host: " + addr + "'"} {
+		if !strings.Contains(probe.Command, want) {
+			t.Errorf("curl line %q: want %s", probe.Command, want)
+		}
 	}
 	rep := steps.RunAll(ctx, kase)
 	assertVerdictOf(t, rep, steps.CauseTimeout, addr, steps.High)
+	if !strings.Contains(rep.Verdict.Fix, "raise proxy_read_timeout to at least 3s at ") {
+		t.Errorf("fix %q: want it to say how much time the backend needs", rep.Verdict.Fix)
+	}
 }

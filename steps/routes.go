@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 
@@ -48,30 +47,6 @@ func routesTo(ep nginx.Endpoint, w nginx.Where) bool {
 type routed struct {
 	server nginx.Server
 	loc    nginx.Location
-}
-
-// headerLimit is the smallest effective *_buffer_size of the locations
-// that use ep: a response header larger than it is a 502.
-func headerLimit(c *Case, ep nginx.Endpoint) int {
-	name := "proxy_buffer_size"
-	switch ep.Protocol {
-	case "fastcgi", "uwsgi", "scgi", "grpc":
-		name = ep.Protocol + "_buffer_size"
-	case "grpcs":
-		name = "grpc_buffer_size"
-	}
-	limit := 0
-	for _, r := range routeLocations(c.Config, ep) {
-		if d, ok := r.loc.Settings[name]; ok && len(d.Args) > 0 {
-			if n, err := parseSize(d.Args[0]); err == nil && (limit == 0 || n < limit) {
-				limit = n
-			}
-		}
-	}
-	if limit == 0 {
-		limit = os.Getpagesize() // nginx's default: one memory page
-	}
-	return limit
 }
 
 // parseSize reads nginx sizes: "4096", "4k", "8K", "1m".
@@ -231,28 +206,6 @@ func locationPath(match string) (string, bool) {
 		return f[1], true
 	}
 	return "", false
-}
-
-// timeoutFix names the timeout nginx applies to ep in the phase that
-// timed out and where it is set, so "raise it" points at a line.
-func timeoutFix(c *Case, ep nginx.Endpoint, phase string) string {
-	kind, def, why := "read_timeout", "60s", fmt.Sprintf("find out why %s is slow (busy workers, a blocked database)", subjectOf(ep))
-	if phase == "connect" {
-		kind = "connect_timeout"
-		why = fmt.Sprintf("%s does not accept connections in time (accept queue full, or a firewall drops packets): check the backend's workers and backlog", subjectOf(ep))
-	}
-	name := "proxy_" + kind
-	switch ep.Protocol {
-	case "fastcgi", "uwsgi", "scgi", "grpc":
-		name = ep.Protocol + "_" + kind
-	}
-	for _, r := range routeLocations(c.Config, ep) {
-		if d, ok := r.loc.Settings[name]; ok && len(d.Args) > 0 {
-			return fmt.Sprintf("%s; nginx gives up after %s (%s at %s)", why, name, d.Args[0], where(d.Where))
-		}
-		return fmt.Sprintf("%s; nginx gives up after %s (default %s), set in location %s (%s)", why, name, def, r.loc.Match, where(r.loc.Where))
-	}
-	return why
 }
 
 // locationsOf names the locations that use ep, for a fix to point at.

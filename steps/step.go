@@ -84,6 +84,10 @@ type Finding struct {
 	// Rest > 0 marks a summary of that many findings a capped step left
 	// out ("4,995 more upstreams, same cause"): a count, not evidence.
 	Rest int `json:"rest,omitempty"`
+	// Explains names the causes this fact accounts for on the same subject
+	// (a backend on ::1 only explains nginx's refused connects to
+	// 127.0.0.1): the verdict folds their claims into this one.
+	Explains []CauseID `json:"explains,omitempty"`
 }
 
 // Outcome is what one step found.
@@ -100,6 +104,9 @@ type Outcome struct {
 	// Backups lists the subjects that are `backup` servers: nginx asks them
 	// only when the others fail, so their failure alone is no 502.
 	Backups []string `json:"-"`
+	// Seen maps a subject to a URI nginx really requested from it (error
+	// log): what a probe of a regex or named location sends.
+	Seen map[string]string `json:"-"`
 	// Unfinished says why the step stopped before it had looked at
 	// everything (cancelled, out of time); "" when it finished. What it
 	// shows is partial, so the verdict never calls such a run healthy.

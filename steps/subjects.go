@@ -47,7 +47,10 @@ type subjects struct {
 // newSubjects builds c's subjects, resolving each host name once, concurrently
 // and bounded; a name that does not resolve in time stays itself.
 func newSubjects(ctx context.Context, c *Case) subjects {
-	return buildSubjects(ctx, c, netcheck.Resolve)
+	hosts := c.hostsFile()
+	return buildSubjects(ctx, c, func(ctx context.Context, host string, timeout time.Duration) netcheck.Lookup {
+		return netcheck.ResolveWith(ctx, host, timeout, hosts)
+	})
 }
 
 func buildSubjects(ctx context.Context, c *Case, lookup lookupFunc) subjects {

@@ -10,12 +10,9 @@ import (
 	"sort"
 	"sync"
 	"syscall"
-	"time"
 
 	"ngx502/probes/errlog"
-	"ngx502/probes/fastcgi"
 	"ngx502/probes/httpprobe"
-	"ngx502/probes/netcheck"
 	"ngx502/probes/nginx"
 )
 
@@ -36,12 +33,12 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 	var via []viaAnswer
 	var wg sync.WaitGroup
 	wg.Go(func() { via = throughNginx(ctx, c, eps) })
-	probes := probeAll(ctx, c, eps)
+	probes := probeAll(ctx, c, eps, seenIn(prior))
 	wg.Wait()
 	failed, skipped := 0, 0
 	var first *Finding
 	for i, p := range probes {
-		o.add(p.check)
+		o.add(withMember(p.check, eps[i]))
 		switch {
 		case p.check.Status == Skipped:
 			skipped++
@@ -60,6 +57,9 @@ func runUpstream(ctx context.Context, c *Case, prior []Outcome) Outcome {
 	}
 	for _, v := range via {
 		o.add(v.Check)
+	}
+	for _, ch := range downServers(c.Config) {
+		o.add(ch)
 	}
 	total := thousands(len(eps))
 	o.Summary = fmt.Sprintf("%s of %s upstreams answer", thousands(len(eps)-failed-skipped), total)
@@ -82,10 +82,10 @@ type probed struct {
 
 // probeAll probes eps concurrently, results in eps's order; what the step
 // had no time for (or was cancelled before) is a skipped check.
-func probeAll(ctx context.Context, c *Case, eps []nginx.Endpoint) []probed {
+func probeAll(ctx context.Context, c *Case, eps []nginx.Endpoint, seen map[string]string) []probed {
 	out := make([]probed, len(eps))
 	ran := forEach(ctx, len(eps), connectLimit, func(i int) {
-		ch, f := probeEndpoint(ctx, c, eps[i])
+		ch, f := probeEndpoint(ctx, c, eps[i], seen)
 		out[i] = probed{ch, f}
 	})
 	for i, ok := range ran {
@@ -163,25 +163,14 @@ func subjectOf(ep nginx.Endpoint) string {
 	return ep.Address
 }
 
-func probeEndpoint(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
+func probeEndpoint(ctx context.Context, c *Case, ep nginx.Endpoint, seen map[string]string) (Check, *Finding) {
 	switch ep.Protocol {
 	case "http", "https":
-		return probeHTTP(ctx, c, ep)
+		return probeHTTP(ctx, c, ep, seen)
 	case "fastcgi":
-		return probeFastCGI(ctx, c, ep)
+		return probeFastCGI(ctx, c, ep, seen)
 	}
-	// uwsgi, scgi, grpc: the connection itself is what this version checks.
-	d := netcheck.Connect(ctx, ep.Network, ep.Address, c.Opts.Timeout)
-	if interrupted(ctx, d.Err != nil) {
-		return notRunCheck(ctx, c, probeName(ep), probeCommand(c, ep)), nil
-	}
-	ch := Check{Name: probeName(ep), Command: probeCommand(c, ep), Status: Pass,
-		Result: "accepts connections in " + ms(d.Took) + " (" + ep.Protocol + " protocol not spoken by this probe)"}
-	if d.Err != nil {
-		ch.Status, ch.Result = Fail, "connect: "+errnoText(d)
-		return ch, errnoFinding(ep, d.Err, "probe: connect: "+errnoText(d))
-	}
-	return ch, nil
+	return probeApp(ctx, c, ep, seen)
 }
 
 // probeName names the check of one endpoint's direct probe.
@@ -199,60 +188,12 @@ func probeName(ep nginx.Endpoint) string {
 func probeCommand(c *Case, ep nginx.Endpoint) string {
 	switch ep.Protocol {
 	case "http", "https":
-		t, timeout := httpTarget(c, ep)
-		return httpprobe.Command(t, timeout)
+		r := requestOf(c, ep, nil)
+		return httpprobe.Command(r.target(ep), r.timeout)
 	case "fastcgi":
 		return fastcgiCommand(ep)
 	}
 	return connectCommand(ep)
-}
-
-// httpTarget is the request nginx sends ep for its first location (path,
-// Host) and how long nginx waits for it (see requestOf).
-func httpTarget(c *Case, ep nginx.Endpoint) (httpprobe.Target, time.Duration) {
-	r := requestOf(c, ep)
-	return httpprobe.Target{Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol, Host: r.host, Path: r.path,
-		ServerName: r.sni, Insecure: !r.verify}, r.timeout
-}
-
-func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
-	target, timeout := httpTarget(c, ep)
-	r := httpprobe.Probe(ctx, target, timeout)
-	if interrupted(ctx, r.Err != nil) {
-		return notRunCheck(ctx, c, probeName(ep), r.Command), nil
-	}
-	t := r.Timing
-	timing := fmt.Sprintf("dns %s · connect %s · tls %s · first byte %s", ms(t.DNS), ms(t.Connect), ms(t.TLS), ms(t.FirstByte))
-	ch := Check{Name: probeName(ep), Command: r.Command, Status: Pass}
-	if r.Err != nil {
-		ch.Status = Fail
-		ch.Result = fmt.Sprintf("%s failed: %s", r.Phase, httpprobe.Explain(r))
-		if t.Connect > 0 {
-			ch.Result += " · " + timing
-		}
-		f := probeFinding(ep, r, ch.Result)
-		if f.Cause == CauseTimeout {
-			f.Fix = timeoutFix(c, ep, r.Phase)
-		}
-		return ch, f
-	}
-	limit := headerLimit(c, ep) // scans the config's locations: only for an answer
-	switch {
-	case r.HeaderBytes > limit:
-		ch.Status = Fail
-		ch.Result = fmt.Sprintf("%d, but the header is %s — more than nginx's %s buffer · %s", r.Status, humanBytes(int64(r.HeaderBytes)), humanBytes(int64(limit)), timing)
-		return ch, &Finding{Cause: CauseHeaderTooBig, Title: CauseOf(CauseHeaderTooBig).Title, Subject: subjectOf(ep),
-			Where: where(ep.Where), Kind: Reproduced, Evidence: []string{"probe: " + ch.Result},
-			Fix: fmt.Sprintf("set proxy_buffer_size %dk; proxy_buffers 8 %dk; proxy_busy_buffers_size %dk; in %s, or make the backend send smaller headers",
-				roundK(r.HeaderBytes), roundK(r.HeaderBytes), 2*roundK(r.HeaderBytes), locationsOf(c, ep))}
-	case r.Status >= 500:
-		ch.Status = Warn
-		ch.Result = fmt.Sprintf("%d from the backend itself · %s", r.Status, timing)
-		return ch, &Finding{Cause: CauseUpstreamStatus, Title: CauseOf(CauseUpstreamStatus).Title, Subject: subjectOf(ep),
-			Where: where(ep.Where), Kind: Reproduced, Evidence: []string{"probe: backend answers " + fmt.Sprint(r.Status)}}
-	}
-	ch.Result = fmt.Sprintf("%d in %s · %s", r.Status, ms(t.Total), timing)
-	return ch, nil
 }
 
 // probeFinding maps where and how the request failed to a cause.
@@ -299,31 +240,6 @@ func errnoFinding(ep nginx.Endpoint, err error, evidence string) *Finding {
 	}
 	return &Finding{Cause: cause, Title: CauseOf(cause).Title, Subject: subjectOf(ep), Where: where(ep.Where),
 		Kind: Reproduced, Evidence: []string{evidence}}
-}
-
-func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint) (Check, *Finding) {
-	// A script that does not exist: php-fpm answers "Primary script
-	// unknown" (404), which proves it is alive without running any code.
-	r := fastcgi.Probe(ctx, fastcgi.Request{Network: ep.Network, Address: ep.Address,
-		ScriptFilename: "/nonexistent/ngx502-probe.php", RequestURI: "/ngx502-probe.php"}, c.Opts.Timeout)
-	if interrupted(ctx, r.Err != nil) {
-		return notRunCheck(ctx, c, probeName(ep), fastcgiCommand(ep)), nil
-	}
-	ch := Check{Name: probeName(ep), Command: fastcgiCommand(ep), Status: Pass}
-	if r.Err != nil {
-		ch.Status = Fail
-		ch.Result = fmt.Sprintf("%s failed: %s", r.Phase, fastcgi.Explain(r))
-		if f := errnoFinding(ep, r.Err, "probe: "+ch.Result); f != nil {
-			return ch, f
-		}
-		return ch, &Finding{Cause: CauseFastCGI, Title: CauseOf(CauseFastCGI).Title, Subject: subjectOf(ep),
-			Where: where(ep.Where), Kind: Reproduced, Evidence: []string{"probe: " + ch.Result}}
-	}
-	ch.Result = fmt.Sprintf("FastCGI answers: status %d in %s (connect %s · first byte %s)", r.Status, ms(r.Timing.Total), ms(r.Timing.Connect), ms(r.Timing.FirstByte))
-	if r.Stderr != "" {
-		ch.Result += " · stderr: " + truncate(r.Stderr, 60)
-	}
-	return ch, nil
 }
 
 func connectCommand(ep nginx.Endpoint) string {

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -94,6 +95,11 @@ func (cl *claim) add(f Finding) {
 	cl.Evidence = append(cl.Evidence, f.Evidence...)
 	if cl.Where == "" {
 		cl.Where = f.Where
+	}
+	for _, e := range f.Explains {
+		if !slices.Contains(cl.Explains, e) {
+			cl.Explains = append(cl.Explains, e)
+		}
 	}
 	if f.Fix != "" {
 		// The step that knows most about the remedy speaks last (network
@@ -194,7 +200,7 @@ func claims(outs []Outcome) []*claim {
 			claimOf(r).add(r)
 		}
 	}
-	order = absorbStale(order)
+	order = absorbExplained(absorbStale(order))
 	for _, cl := range order {
 		cl.answering = answering[cl.Subject]
 		cl.backup = backup[cl.Subject]
@@ -209,33 +215,6 @@ func claims(outs []Outcome) []*claim {
 func newClaim(f Finding) *claim {
 	f.Evidence = nil
 	return &claim{Finding: f, kinds: map[Evidence]bool{}}
-}
-
-// absorbStale: nginx still failing on a backend the config on disk no
-// longer names is proof that it runs an older config — the failure is the
-// stale config's evidence, and a reload (of the fixed files) its cure.
-func absorbStale(order []*claim) []*claim {
-	var stale *claim
-	for _, cl := range order {
-		if cl.Cause == CauseConfigStale {
-			stale = cl
-		}
-	}
-	kept := order[:0]
-	for _, cl := range order {
-		if !cl.gone || !cl.current || cl.Cause == CauseConfigStale {
-			kept = append(kept, cl)
-			continue
-		}
-		if stale == nil {
-			stale = newClaim(Finding{Cause: CauseConfigStale, Title: CauseOf(CauseConfigStale).Title,
-				Fix: CauseOf(CauseConfigStale).Fix})
-			kept = append(kept, stale)
-		}
-		stale.add(Finding{Kind: Measured, Evidence: []string{fmt.Sprintf("log: nginx still reports %s for %s, which the config on disk no longer names", cl.Cause, cl.Subject)}})
-		stale.add(Finding{Kind: Observed, Current: true, Count: cl.count, Last: cl.last, Evidence: cl.Evidence})
-	}
-	return kept
 }
 
 // Decide judges the findings of all outcomes with the verdict table
