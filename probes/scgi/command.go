@@ -1,11 +1,9 @@
 package scgi
 
 import (
-	"fmt"
-	"math"
-	"net"
-	"strings"
 	"time"
+
+	"ngx502/probes/cgiwire"
 )
 
 // Command returns a shell line that sends the same SCGI request from the same box and
@@ -13,46 +11,5 @@ import (
 // netcat-openbsd, which Debian installs by default.
 func Command(r Request, timeout time.Duration) string {
 	r = withDefaults(r)
-	packet := encodeRequest(buildVars(r))
-	return "printf '" + printfFormat(packet) + "' | " + netcat(r, timeout)
-}
-
-// netcat is the nc invocation for r's address, waiting at most timeout after sending.
-func netcat(r Request, timeout time.Duration) string {
-	secs := fmt.Sprint(max(1, int(math.Ceil(timeout.Seconds()))))
-	if r.Network == "unix" {
-		return "nc -q " + secs + " -U " + shellQuote(r.Address)
-	}
-	host, port, err := net.SplitHostPort(r.Address)
-	if err != nil {
-		return "nc -q " + secs + " " + shellQuote(r.Address)
-	}
-	return "nc -q " + secs + " -w " + secs + " " + shellQuote(host) + " " + shellQuote(port)
-}
-
-// printfFormat writes b as a printf format inside single quotes: printable bytes as
-// themselves, the rest (and ', \, %) as escapes.
-func printfFormat(b []byte) string {
-	var s strings.Builder
-	for _, c := range b {
-		switch {
-		case c == '%':
-			s.WriteString("%%")
-		case c == '\\':
-			s.WriteString(`\\`)
-		case c == '\'' || c < 0x20 || c >= 0x7f:
-			fmt.Fprintf(&s, `\%03o`, c)
-		default:
-			s.WriteByte(c)
-		}
-	}
-	return s.String()
-}
-
-// shellQuote single-quotes a word unless a POSIX shell leaves it alone.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return cgiwire.ShellCommand(r.target(), encodeRequest(buildVars(r)), timeout)
 }

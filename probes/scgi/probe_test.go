@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"ngx502/probes/cgiwire"
 	"ngx502/probes/nginxtest"
 )
 
@@ -151,7 +152,7 @@ func TestBrokenPeers(t *testing.T) {
 // waiting until its own timeout.
 func TestHangExceedsReadTimeout(t *testing.T) {
 	r := probe(t, Request{Address: nginxtest.Hanging(t), ReadTimeout: 200 * time.Millisecond}, time.Second)
-	if r.Phase != PhaseHeader || !isTimeout(r.Err) || r.Exceeded != TimerRead {
+	if r.Phase != PhaseHeader || !cgiwire.IsTimeout(r.Err) || r.Exceeded != TimerRead {
 		t.Fatalf("phase %q err %v exceeded %q", r.Phase, r.Err, r.Exceeded)
 	}
 	if r.Waited < 900*time.Millisecond || r.Timing.Total < time.Second || r.Timing.Total > 3*time.Second {
@@ -228,7 +229,7 @@ func TestSlowConnectExceedsConnectTimeout(t *testing.T) {
 		}
 	}
 	r := probe(t, Request{Address: addr, ConnectTimeout: 100 * time.Millisecond}, 600*time.Millisecond)
-	if r.Phase != PhaseConnect || !isTimeout(r.Err) || r.Exceeded != TimerConnect || r.Waited < 500*time.Millisecond {
+	if r.Phase != PhaseConnect || !cgiwire.IsTimeout(r.Err) || r.Exceeded != TimerConnect || r.Waited < 500*time.Millisecond {
 		t.Fatalf("phase %q err %v exceeded %q waited %s", r.Phase, r.Err, r.Exceeded, r.Waited)
 	}
 	if e := Explain(r); !strings.Contains(e, "no answer to the connection attempt") || !strings.Contains(e, "longer than scgi_connect_timeout 100ms") {
@@ -243,23 +244,5 @@ func TestCancel(t *testing.T) {
 	r := Probe(ctx, Request{Address: nginxtest.Hanging(t)}, 10*time.Second)
 	if !errors.Is(r.Err, context.Canceled) || time.Since(start) > 3*time.Second || !strings.Contains(Explain(r), "cancelled during header") {
 		t.Fatalf("err %v after %s: %s", r.Err, time.Since(start), Explain(r))
-	}
-}
-
-func TestWatch(t *testing.T) {
-	w := &watch{readTimeout: time.Second, connectTimeout: time.Second}
-	w.check(TimerRead, 500*time.Millisecond, w.readTimeout)
-	if w.exceeded != "" {
-		t.Fatalf("within the limit: %q", w.exceeded)
-	}
-	w.check(TimerConnect, 2*time.Second, w.connectTimeout)
-	w.check(TimerRead, 5*time.Second, w.readTimeout) // nginx would have stopped at the connect
-	if w.exceeded != TimerConnect || w.waited != 2*time.Second {
-		t.Errorf("exceeded %q waited %s", w.exceeded, w.waited)
-	}
-	w = &watch{}
-	w.check(TimerRead, time.Hour, 0)
-	if w.exceeded != "" {
-		t.Errorf("a zero limit is not compared: %q", w.exceeded)
 	}
 }

@@ -1,10 +1,10 @@
 package scgi
 
 import (
-	"net"
-	"net/url"
 	"strconv"
 	"strings"
+
+	"ngx502/probes/cgiwire"
 )
 
 // Defaults nginx would fill in for a request from 127.0.0.1.
@@ -44,7 +44,7 @@ func buildVars(r Request) []Param {
 		{"REQUEST_URI", r.Path},
 		{"QUERY_STRING", query},
 		{"CONTENT_TYPE", ""},
-		{"DOCUMENT_URI", documentURI(path)},
+		{"DOCUMENT_URI", cgiwire.DocumentURI(path)},
 		{"DOCUMENT_ROOT", documentRoot},
 		{"SCGI", "1"},
 		{"SERVER_PROTOCOL", "HTTP/1.1"},
@@ -53,49 +53,10 @@ func buildVars(r Request) []Param {
 		{"REMOTE_ADDR", "127.0.0.1"},
 		{"REMOTE_PORT", "0"},
 		{"SERVER_PORT", "80"},
-		{"SERVER_NAME", hostOnly(r.Host)},
+		{"SERVER_NAME", cgiwire.HostOnly(r.Host)},
 		{"HTTP_HOST", r.Host},
 	}
-	vars = overlay(vars, r.Params)
-	// nginx leaves out a request header that a param of the same name already carries.
-	if !hasVar(vars, "HTTP_USER_AGENT") {
-		vars = append(vars, Param{"HTTP_USER_AGENT", userAgent})
-	}
-	out := vars[:0]
-	for _, v := range vars {
-		if v.Name != "HTTPS" || v.Value != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// overlay gives a default the value of the extra param of the same name and appends
-// the other extras in their order.
-func overlay(vars, extra []Param) []Param {
-	vars = append([]Param(nil), vars...)
-	for _, e := range extra {
-		found := false
-		for i := range vars {
-			if vars[i].Name == e.Name {
-				vars[i].Value, found = e.Value, true
-				break
-			}
-		}
-		if !found {
-			vars = append(vars, e)
-		}
-	}
-	return vars
-}
-
-func hasVar(vars []Param, name string) bool {
-	for _, v := range vars {
-		if v.Name == name {
-			return true
-		}
-	}
-	return false
+	return cgiwire.NginxParams(vars, r.Params, userAgent)
 }
 
 // encodeRequest builds the SCGI request: a netstring ("LEN:" … ",") of NUL-terminated
@@ -109,20 +70,4 @@ func encodeRequest(vars []Param) []byte {
 	out := strconv.AppendInt(nil, int64(len(h)), 10)
 	out = append(append(out, ':'), h...)
 	return append(out, ',')
-}
-
-// documentURI is nginx's $document_uri for a path: percent-decoded.
-func documentURI(path string) string {
-	if p, err := url.PathUnescape(path); err == nil {
-		return p
-	}
-	return path
-}
-
-// hostOnly strips a port from a Host value.
-func hostOnly(h string) string {
-	if host, _, err := net.SplitHostPort(h); err == nil {
-		return host
-	}
-	return h
 }

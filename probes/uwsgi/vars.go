@@ -3,9 +3,9 @@ package uwsgi
 import (
 	"encoding/binary"
 	"fmt"
-	"net"
-	"net/url"
 	"strings"
+
+	"ngx502/probes/cgiwire"
 )
 
 // Defaults nginx would fill in for a request from 127.0.0.1.
@@ -44,7 +44,7 @@ func buildVars(r Request) []Param {
 		{"CONTENT_TYPE", ""},
 		{"CONTENT_LENGTH", ""},
 		{"REQUEST_URI", r.Path},
-		{"PATH_INFO", documentURI(path)},
+		{"PATH_INFO", cgiwire.DocumentURI(path)},
 		{"DOCUMENT_ROOT", documentRoot},
 		{"SERVER_PROTOCOL", "HTTP/1.1"},
 		{"REQUEST_SCHEME", "http"},
@@ -52,49 +52,10 @@ func buildVars(r Request) []Param {
 		{"REMOTE_ADDR", "127.0.0.1"},
 		{"REMOTE_PORT", "0"},
 		{"SERVER_PORT", "80"},
-		{"SERVER_NAME", hostOnly(r.Host)},
+		{"SERVER_NAME", cgiwire.HostOnly(r.Host)},
 		{"HTTP_HOST", r.Host},
 	}
-	vars = overlay(vars, r.Params)
-	// nginx leaves out a request header that a param of the same name already carries.
-	if !hasVar(vars, "HTTP_USER_AGENT") {
-		vars = append(vars, Param{"HTTP_USER_AGENT", userAgent})
-	}
-	out := vars[:0]
-	for _, v := range vars {
-		if v.Name != "HTTPS" || v.Value != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// overlay gives a default the value of the extra param of the same name and appends
-// the other extras in their order.
-func overlay(vars, extra []Param) []Param {
-	vars = append([]Param(nil), vars...)
-	for _, e := range extra {
-		found := false
-		for i := range vars {
-			if vars[i].Name == e.Name {
-				vars[i].Value, found = e.Value, true
-				break
-			}
-		}
-		if !found {
-			vars = append(vars, e)
-		}
-	}
-	return vars
-}
-
-func hasVar(vars []Param, name string) bool {
-	for _, v := range vars {
-		if v.Name == name {
-			return true
-		}
-	}
-	return false
+	return cgiwire.NginxParams(vars, r.Params, userAgent)
 }
 
 // encodePacket builds the uwsgi packet: modifier1 0, the vars' size as uint16 LE,
@@ -117,20 +78,4 @@ func encodePacket(vars []Param) ([]byte, error) {
 	packet := []byte{0, 0, 0, 0}
 	binary.LittleEndian.PutUint16(packet[1:3], uint16(len(body)))
 	return append(packet, body...), nil
-}
-
-// documentURI is nginx's $document_uri for a path: percent-decoded.
-func documentURI(path string) string {
-	if p, err := url.PathUnescape(path); err == nil {
-		return p
-	}
-	return path
-}
-
-// hostOnly strips a port from a Host value.
-func hostOnly(h string) string {
-	if host, _, err := net.SplitHostPort(h); err == nil {
-		return host
-	}
-	return h
 }

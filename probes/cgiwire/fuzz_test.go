@@ -1,4 +1,4 @@
-package uwsgi
+package cgiwire
 
 import (
 	"fmt"
@@ -39,17 +39,17 @@ type parsed struct {
 
 // outcome feeds in to a parser step bytes at a time.
 func outcome(in []byte, step int) parsed {
-	var p headParser
+	var p HeadParser
 	for n := min(step, len(in)); ; n = min(n+step, len(in)) {
-		done, err := p.parse(in[:n])
+		done, err := p.Parse(in[:n])
 		if err != nil {
 			return parsed{err: err.Error()}
 		}
 		if done {
-			if p.end <= 0 || p.end > n || p.status < 0 || p.status > 999 {
-				panic(fmt.Sprintf("end %d of %d, status %d", p.end, n, p.status))
+			if p.Len() <= 0 || p.Len() > n || p.Status() < 0 || p.Status() > 999 {
+				panic(fmt.Sprintf("end %d of %d, status %d", p.Len(), n, p.Status()))
 			}
-			return parsed{done: true, status: p.status, end: p.end, header: stringer(fmt.Sprint(p.header))}
+			return parsed{done: true, status: p.Status(), end: p.Len(), header: stringer(fmt.Sprint(p.Header()))}
 		}
 		if n == len(in) {
 			return parsed{}

@@ -1,4 +1,4 @@
-package uwsgi
+package cgiwire
 
 import (
 	"errors"
@@ -33,8 +33,8 @@ func TestParseHeader(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var p headParser
-			done, err := p.parse([]byte(c.in))
+			var p HeadParser
+			done, err := p.Parse([]byte(c.in))
 			if c.err != "" {
 				if err == nil || err.Error() != c.err {
 					t.Fatalf("err = %v, want %s", err, c.err)
@@ -44,26 +44,26 @@ func TestParseHeader(t *testing.T) {
 			if err != nil || done != (c.end >= 0) {
 				t.Fatalf("done %v err %v", done, err)
 			}
-			if done && (p.status != c.status || p.end != c.end) {
-				t.Errorf("status %d end %d, want %d %d", p.status, p.end, c.status, c.end)
+			if done && (p.Status() != c.status || p.Len() != c.end) {
+				t.Errorf("status %d end %d, want %d %d", p.Status(), p.Len(), c.status, c.end)
 			}
 		})
 	}
 }
 
 func TestParseHeaderFields(t *testing.T) {
-	var p headParser
-	done, err := p.parse([]byte("HTTP/1.1 200 OK\r\nContent-Type:  text/plain  \r\nx_under: a b\r\nSet-Cookie: 1\r\nSet-Cookie: 2\r\n\r\n"))
+	var p HeadParser
+	done, err := p.Parse([]byte("HTTP/1.1 200 OK\r\nContent-Type:  text/plain  \r\nx_under: a b\r\nSet-Cookie: 1\r\nSet-Cookie: 2\r\n\r\n"))
 	if !done || err != nil {
 		t.Fatalf("done %v err %v", done, err)
 	}
-	if got := p.header.Get("Content-Type"); got != "text/plain" {
+	if got := p.Header().Get("Content-Type"); got != "text/plain" {
 		t.Errorf("Content-Type %q", got)
 	}
-	if got := p.header.Get("X_under"); got != "a b" {
-		t.Errorf("underscore header %q (%v)", got, p.header)
+	if got := p.Header().Get("X_under"); got != "a b" {
+		t.Errorf("underscore header %q (%v)", got, p.Header())
 	}
-	if got := p.header.Values("Set-Cookie"); len(got) != 2 {
+	if got := p.Header().Values("Set-Cookie"); len(got) != 2 {
 		t.Errorf("Set-Cookie %q", got)
 	}
 }
@@ -71,19 +71,19 @@ func TestParseHeaderFields(t *testing.T) {
 // A header arriving a byte at a time parses as the whole does.
 func TestParseHeaderResumes(t *testing.T) {
 	in := []byte("HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n")
-	var p headParser
+	var p HeadParser
 	for i := 1; i <= len(in); i++ {
-		done, err := p.parse(in[:i])
+		done, err := p.Parse(in[:i])
 		if err != nil || done != (i == len(in)) {
 			t.Fatalf("at %d: done %v err %v", i, done, err)
 		}
 	}
-	if p.status != 302 || p.end != len(in) || p.header.Get("Location") != "/x" {
-		t.Errorf("status %d end %d header %v", p.status, p.end, p.header)
+	if p.Status() != 302 || p.Len() != len(in) || p.Header().Get("Location") != "/x" {
+		t.Errorf("status %d end %d header %v", p.Status(), p.Len(), p.Header())
 	}
 	var he *HeaderError
-	var q headParser
-	if _, err := q.parse([]byte("Bad\x01")); !errors.As(err, &he) || he.Name != "Bad" || he.Bad != 1 {
+	var q HeadParser
+	if _, err := q.Parse([]byte("Bad\x01")); !errors.As(err, &he) || he.Name != "Bad" || he.Bad != 1 {
 		t.Errorf("err %v", err)
 	}
 }

@@ -1,43 +1,10 @@
-package scgi
+package cgiwire
 
 import (
-	"fmt"
 	"net/http"
 	"net/textproto"
 	"strconv"
-	"strings"
 )
-
-// HeaderError is a header line nginx rejects; its text is the one nginx logs.
-type HeaderError struct {
-	Name string // the line up to the offending byte
-	Bad  byte   // the byte nginx stopped at
-}
-
-// Error renders the error as nginx's "upstream sent invalid header" line does.
-func (e *HeaderError) Error() string {
-	return fmt.Sprintf("upstream sent invalid header: \"%s\\x%02x...\"", escape(e.Name, 200), e.Bad)
-}
-
-// escape writes bytes outside printable ASCII as \xNN, as nginx's log would show them
-// to a reader, and keeps at most n bytes.
-func escape(s string, n int) string {
-	var b strings.Builder
-	for i := 0; i < len(s) && i < n; i++ {
-		if c := s[i]; c >= 0x20 && c < 0x7f {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "\\x%02x", c)
-		}
-	}
-	return b.String()
-}
-
-// StatusError is a Status header whose first three bytes are not digits.
-type StatusError struct{ Value string }
-
-// Error renders the error as nginx logs it.
-func (e *StatusError) Error() string { return fmt.Sprintf("upstream sent invalid status %q", e.Value) }
 
 // Parser modes: nginx first tries an "HTTP/x.y NNN" status line and, when the bytes
 // cannot be one, parses the same bytes as header lines.
@@ -59,10 +26,10 @@ const (
 	stHeaderAlmostDone
 )
 
-// headParser reads a response header the way nginx's uwsgi and scgi modules do. It is
+// HeadParser reads a response header the way nginx's uwsgi and SCGI modules do. It is
 // given the whole buffer received so far and resumes where it stopped, so a header that
-// arrives a byte at a time is still parsed in linear time.
-type headParser struct {
+// arrives a byte at a time is still parsed in linear time. The zero value is ready.
+type HeadParser struct {
 	mode, state, pos int
 	line             int // where the current line (or the status line) starts
 	nameEnd          int
@@ -76,9 +43,10 @@ type headParser struct {
 	end      int         // offset of the first body byte
 }
 
-// parse consumes buf[p.pos:]; done reports that the header is complete (p.end is then
-// the header's length).
-func (p *headParser) parse(buf []byte) (done bool, err error) {
+// Parse consumes the bytes of buf it has not seen yet (buf grows between calls and
+// keeps what earlier calls saw); done reports that the header is complete, and then
+// Status, Header and Len hold the result.
+func (p *HeadParser) Parse(buf []byte) (done bool, err error) {
 	if p.header == nil {
 		p.header = http.Header{}
 	}
@@ -105,7 +73,7 @@ func (p *headParser) parse(buf []byte) (done bool, err error) {
 
 // statusByte advances ngx_http_parse_status_line by one byte; ok is the end of a valid
 // status line, failed means the bytes are no status line.
-func (p *headParser) statusByte(c byte) (ok, failed bool) {
+func (p *HeadParser) statusByte(c byte) (ok, failed bool) {
 	const (
 		sStart = iota
 		sH
@@ -189,7 +157,7 @@ func (p *headParser) statusByte(c byte) (ok, failed bool) {
 }
 
 // fieldByte advances ngx_http_parse_header_line (underscores allowed) by one byte.
-func (p *headParser) fieldByte(buf []byte) error {
+func (p *HeadParser) fieldByte(buf []byte) error {
 	i := p.pos
 	c := buf[i]
 	p.pos++
@@ -270,8 +238,18 @@ func (p *headParser) fieldByte(buf []byte) error {
 	return nil
 }
 
+// Status is the status nginx would pass on: the status line's, else the first Status
+// header's, else 302 with a Location, else 200.
+func (p *HeadParser) Status() int { return p.status }
+
+// Header is the header fields, names in canonical form.
+func (p *HeadParser) Header() http.Header { return p.header }
+
+// Len is the header's length, status line included: the body starts at buf[Len():].
+func (p *HeadParser) Len() int { return p.end }
+
 // endLine stores the field whose line ends here; a CR waits for its LF.
-func (p *headParser) endLine(buf []byte, lf bool) {
+func (p *HeadParser) endLine(buf []byte, lf bool) {
 	name := textproto.CanonicalMIMEHeaderKey(string(buf[p.line:p.nameEnd]))
 	p.header[name] = append(p.header[name], string(buf[p.valueStart:p.valueEnd]))
 	p.state = stAlmostDone
@@ -282,7 +260,7 @@ func (p *headParser) endLine(buf []byte, lf bool) {
 
 // finish decides the status as nginx does: the status line, else the first Status
 // header's three digits, else 302 with a Location, else 200.
-func (p *headParser) finish() error {
+func (p *HeadParser) finish() error {
 	if p.fromLine && p.status != 0 {
 		return nil
 	}
