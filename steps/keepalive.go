@@ -142,8 +142,8 @@ func below(d time.Duration) string {
 	switch {
 	case d >= 4*time.Second:
 		return fmt.Sprintf("%ds", int(d/time.Second)-1)
-	case d >= 200*time.Millisecond:
-		return fmt.Sprintf("%dms", int(d/time.Millisecond)/2)
+	case d >= 400*time.Millisecond:
+		return fmt.Sprintf("%dms", int(d/2/(100*time.Millisecond))*100) // half, in round 100 ms
 	}
 	return "100ms"
 }

@@ -11,13 +11,14 @@ import (
 // probeFastCGI sends ep the FastCGI request nginx sends for its first
 // location (its fastcgi_param lines) and judges the first byte against the
 // location's fastcgi_read_timeout.
-func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint, seen map[string]string) (Check, *Finding) {
+func probeFastCGI(ctx context.Context, c *Case, ep nginx.Endpoint, seen map[string]string) (ch Check, f *Finding) {
 	fr := fastcgiRequestOf(c, ep, seen)
 	r := fastcgi.Probe(ctx, fr.req, probeTimeout(c))
 	if interrupted(ctx, r.Err != nil) {
 		return notRunCheck(ctx, c, probeName(ep), r.Command), nil
 	}
-	ch := Check{Name: probeName(ep), Command: r.Command, Status: Pass}
+	ch = Check{Name: probeName(ep), Command: r.Command, Status: Pass}
+	// Named results: the note is added to whatever check is returned.
 	defer func() { ch.Result = joinNonEmpty(" · ", ch.Result, fr.note()) }()
 	if r.Timing.FirstByte > fr.read.dur || r.Err != nil && isTimeout(r.Err) && probeTimeout(c) > fr.read.dur {
 		ch.Status = Fail

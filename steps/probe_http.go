@@ -14,7 +14,7 @@ import (
 // probeHTTP sends ep nginx's own request for its first location and
 // judges the answer by nginx's limits for that location: its connect and
 // read timeouts and the buffer the response header must fit in.
-func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint, seen map[string]string) (Check, *Finding) {
+func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint, seen map[string]string) (ch Check, f *Finding) {
 	req := requestOf(c, ep, seen)
 	r := httpprobe.Probe(ctx, req.target(ep), req.timeout)
 	if interrupted(ctx, r.Err != nil) {
@@ -22,7 +22,8 @@ func probeHTTP(ctx context.Context, c *Case, ep nginx.Endpoint, seen map[string]
 	}
 	t := r.Timing
 	timing := fmt.Sprintf("dns %s · connect %s · tls %s · first byte %s", ms(t.DNS), ms(t.Connect), ms(t.TLS), ms(t.FirstByte))
-	ch := Check{Name: probeName(ep), Command: r.Command, Status: Pass}
+	ch = Check{Name: probeName(ep), Command: r.Command, Status: Pass}
+	// Named results: the note is added to whatever check is returned.
 	defer func() { ch.Result = joinNonEmpty(" · ", ch.Result, req.note()) }()
 	if r.Exceeded != "" {
 		ch.Status = Fail

@@ -16,6 +16,7 @@ import (
 // network step, and the php-fpm pools that may bound them.
 type queueRun struct {
 	queues []netcheck.Queue
+	byPort map[string][]netcheck.Queue // TCP queues by port, unix ones under "unix": 5,000 upstreams must not scan 5,000 queues each
 	err    error
 	pools  []service.FPMPool
 }
@@ -25,8 +26,33 @@ type queueRun struct {
 func readQueues(ctx context.Context, c *Case) queueRun {
 	var q queueRun
 	q.queues, q.err = netcheck.ListenQueues(ctx)
+	q.byPort = map[string][]netcheck.Queue{}
+	for _, x := range q.queues {
+		k := "unix"
+		if x.Network == "tcp" {
+			ap, err := netip.ParseAddrPort(x.Address)
+			if err != nil {
+				continue
+			}
+			k = fmt.Sprint(ap.Port())
+		}
+		q.byPort[k] = append(q.byPort[k], x)
+	}
 	q.pools, _ = service.FPMPools(orDefault(c.Opts.Root, "/"))
 	return q
+}
+
+// of is the queue of the socket a connect to addr reaches.
+func (q queueRun) of(network, addr string) []netcheck.Queue {
+	k := "unix"
+	if network == "tcp" {
+		ap, err := netip.ParseAddrPort(addr)
+		if err != nil {
+			return nil
+		}
+		k = fmt.Sprint(ap.Port())
+	}
+	return netcheck.QueuesFor(q.byPort[k], network, addr)
 }
 
 // queueCheck shows the accept queue of the socket ep connects to; a full
@@ -41,7 +67,7 @@ func (r *netRun) queueCheck(ep nginx.Endpoint, addr string) {
 	if ep.Network == "unix" {
 		name, cmd = "accept queue of unix:"+addr, "ss -lx | grep "+shellQuote(addr)
 	}
-	qs := netcheck.QueuesFor(r.queues.queues, ep.Network, addr)
+	qs := r.queues.of(ep.Network, addr)
 	if len(qs) == 0 {
 		return // nothing listens: the connect checks say so
 	}

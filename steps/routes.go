@@ -134,6 +134,9 @@ func (v viaTarget) target(runID string) httpprobe.Target {
 }
 
 func viaNginx(ctx context.Context, c *Case, v viaTarget) viaAnswer {
+	if v.scheme == "h2c" {
+		return viaNginxH2C(ctx, c, v)
+	}
 	t := v.target(c.RunID)
 	res := httpprobe.Probe(ctx, t, c.Opts.Timeout)
 	ch := Check{Name: "via nginx " + t.Host + v.path, Command: res.Command, Status: Pass}
@@ -171,10 +174,17 @@ func listenTarget(s nginx.Server) (addr, scheme string, ok bool) {
 	}
 	f := strings.Fields(s.Listen[0])
 	scheme = "http"
+	h2 := false
 	for _, p := range f[1:] {
-		if p == "ssl" {
+		switch p {
+		case "ssl":
 			scheme = "https"
+		case "http2":
+			h2 = true
 		}
+	}
+	if h2 && scheme == "http" {
+		scheme = "h2c" // nginx < 1.25: such a port speaks HTTP/2 only, with prior knowledge
 	}
 	a := f[0]
 	if strings.HasPrefix(a, "unix:") {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // Healthy returns the "127.0.0.1:port" of an HTTP server that answers 200 "ok".
@@ -229,6 +230,23 @@ func Flaky(t testing.TB, n int) string {
 		mu.Unlock()
 		if !fail {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+		}
+	})
+}
+
+// ResettingMidHeader returns the address of a server that starts the response
+// header and then resets the connection (RST) in the middle of it: nginx logs
+// "recv() failed (104: Connection reset by peer) while reading response header".
+func ResettingMidHeader(t testing.TB) string {
+	t.Helper()
+	return serveRaw(t, func(c net.Conn, _ <-chan struct{}) {
+		if readHead(c) != nil {
+			return
+		}
+		_, _ = c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Type: text/pl"))
+		time.Sleep(50 * time.Millisecond) // let the bytes go before the RST
+		if tc, ok := c.(*trackedConn).Conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0)
 		}
 	})
 }
