@@ -2,6 +2,7 @@ package steps
 
 import (
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -74,7 +75,7 @@ func requestOf(c *Case, ep nginx.Endpoint, seen map[string]string) nginxReq {
 		}
 	}
 	if ep.Protocol == "https" {
-		r.sni, r.tls = sslOf(s, ep)
+		r.sni, r.tls = sslOf(s, ep, confDir(c))
 	}
 	return r
 }
@@ -131,14 +132,23 @@ func proxyHeaders(s nginx.Settings, vars map[string]string) (headers []httpprobe
 // upstream: proxy_ssl_name defaults to $proxy_host, sent (without its
 // port) only with proxy_ssl_server_name on, and checked only with
 // proxy_ssl_verify on.
-func sslOf(s nginx.Settings, ep nginx.Endpoint) (string, tlsReq) {
+func sslOf(s nginx.Settings, ep nginx.Endpoint, dir string) (string, tlsReq) {
 	name, _, _ := strings.Cut(proxyHost(ep), ":")
 	if n := s.Arg("proxy_ssl_name", ""); n != "" && !strings.Contains(n, "$") {
 		name = n
 	}
+	file := func(name string) string {
+		p := s.Arg(name, "")
+		if p == "" || strings.Contains(p, "$") {
+			return "" // a per-request certificate cannot be reproduced
+		}
+		if !filepath.IsAbs(p) && dir != "" {
+			p = filepath.Join(dir, p) // nginx reads it relative to its conf prefix
+		}
+		return p
+	}
 	t := tlsReq{verify: s.Arg("proxy_ssl_verify", "off") == "on", verifyName: name, depth: 1,
-		caFile: s.Arg("proxy_ssl_trusted_certificate", ""), cert: s.Arg("proxy_ssl_certificate", ""),
-		key: s.Arg("proxy_ssl_certificate_key", "")}
+		caFile: file("proxy_ssl_trusted_certificate"), cert: file("proxy_ssl_certificate"), key: file("proxy_ssl_certificate_key")}
 	if n, err := strconv.Atoi(s.Arg("proxy_ssl_verify_depth", "1")); err == nil && n >= 0 {
 		t.depth = n
 		if n == 0 {
@@ -150,6 +160,15 @@ func sslOf(s nginx.Settings, ep nginx.Endpoint) (string, tlsReq) {
 		sni = name
 	}
 	return sni, t
+}
+
+// confDir is nginx's conf prefix: the directory of the main config file,
+// which relative certificate paths are read from.
+func confDir(c *Case) string {
+	if c.Config == nil || c.Config.Root == "" {
+		return ""
+	}
+	return filepath.Dir(c.Config.Root)
 }
 
 // target is the probe's form of the request to ep.

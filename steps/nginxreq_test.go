@@ -103,3 +103,18 @@ func TestNginxTime(t *testing.T) {
 		t.Error("nginxTime accepted \"fast\"")
 	}
 }
+
+func TestSSLOfReadsFilesFromTheConfPrefix(t *testing.T) {
+	s := nginx.Settings{
+		"proxy_ssl_verify":              nginx.Directive{Args: []string{"on"}},
+		"proxy_ssl_trusted_certificate": nginx.Directive{Args: []string{"certs/ca.pem"}},
+		"proxy_ssl_certificate":         nginx.Directive{Args: []string{"/etc/ssl/client.crt"}},
+		"proxy_ssl_certificate_key":     nginx.Directive{Args: []string{"$ssl_key"}},
+		"proxy_ssl_verify_depth":        nginx.Directive{Args: []string{"0"}},
+	}
+	sni, tr := sslOf(s, nginx.Endpoint{Host: "api.internal", Port: 8443, Protocol: "https"}, "/etc/nginx")
+	if sni != "" || !tr.verify || tr.verifyName != "api.internal" || tr.caFile != "/etc/nginx/certs/ca.pem" ||
+		tr.cert != "/etc/ssl/client.crt" || tr.key != "" || tr.depth != -1 {
+		t.Errorf("sslOf = %q %+v", sni, tr)
+	}
+}
