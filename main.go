@@ -37,6 +37,7 @@ func main() {
 type cli struct {
 	mode   string // "wizard" or "report"
 	format string
+	follow bool // report: then print new upstream errors as nginx logs them
 	opts   steps.Options
 	color  bool
 }
@@ -78,6 +79,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	rep := steps.RunAll(ctx, kase)
 	if err := ui.Write(stdout, rep, c.format); err != nil {
+		fmt.Fprintln(stderr, "ngx502:", err)
+		return exitUsage
+	}
+	if c.follow {
+		return followLogs(ctx, kase, c.format, rep, stdout, stderr)
+	}
+	return ui.ExitCode(rep)
+}
+
+// followLogs prints each upstream error nginx logs from now on, one line
+// (or JSON object) each, until Ctrl+C; the exit code stays the report's.
+func followLogs(ctx context.Context, kase *steps.Case, format string, rep steps.Report, stdout, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "ngx502: following", strings.Join(kase.ErrorLogs, ", "), "— Ctrl+C stops")
+	var werr error
+	err := steps.Follow(ctx, kase, func(ev steps.Event) {
+		if werr == nil {
+			werr = ui.WriteEvent(stdout, ev, format)
+		}
+	})
+	if err = errors.Join(err, werr); err != nil {
 		fmt.Fprintln(stderr, "ngx502:", err)
 		return exitUsage
 	}
@@ -131,6 +152,7 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	fs.DurationVar(&c.opts.Since, "since", 24*time.Hour, "how far back to read the error log")
 	fs.DurationVar(&c.opts.Timeout, "timeout", 5*time.Second, "timeout of each probe")
 	fs.StringVar(&c.format, "format", "text", "report format: text, json or markdown")
+	fs.BoolVar(&c.follow, "follow", false, "report: then print each new upstream error nginx logs (JSON lines with --format json) until Ctrl+C")
 	noColor := fs.Bool("no-color", os.Getenv("NO_COLOR") != "", "no colours in the wizard")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -145,6 +167,9 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	}
 	if c.format == "md" {
 		c.format = "markdown"
+	}
+	if c.follow && c.mode != "report" {
+		return c, fmt.Errorf("--follow is for ngx502 report; in the wizard press f")
 	}
 	if c.opts.PID < 0 {
 		return c, fmt.Errorf("--pid %d: want the pid of a running nginx master", c.opts.PID)

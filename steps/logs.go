@@ -142,14 +142,7 @@ func logsSummary(sum errlog.Summary, window string, groups []weighed) string {
 // window it spans and a sample line, sanitised for the terminal.
 func groupFinding(g errlog.Group) Finding {
 	cause := CauseID(g.Kind)
-	// nginx answered the client something else than a 5xx (a 404 for a
-	// missing script), or the kind is no 502 by itself (a body cut after
-	// the header; an emerg at reload, which nginx -t judges now).
-	not502 := g.Status != 0 && g.Status < 500
-	switch cause {
-	case CauseBodyTruncated, CauseOther, CauseConfigInvalid:
-		not502 = true
-	}
+	not502 := isNot502(cause, g.Status)
 	msg := g.Sample.Message
 	if g.Sample.Errno != 0 {
 		msg += fmt.Sprintf(" (%d: %s)", g.Sample.Errno, g.Sample.ErrText)
@@ -172,6 +165,17 @@ func groupFinding(g errlog.Group) Finding {
 		Where: orNginx(g.Peer), Evidence: ev, Kind: Observed, Count: g.Count, Last: g.Last,
 		Not502: not502,
 	}
+}
+
+// isNot502: nginx answered the client something else than a 5xx (a 404
+// for a missing script), or the kind is no 502 by itself (a body cut
+// after the header; an emerg at reload, which nginx -t judges now).
+func isNot502(cause CauseID, status int) bool {
+	switch cause {
+	case CauseBodyTruncated, CauseOther, CauseConfigInvalid:
+		return true
+	}
+	return status != 0 && status < 500
 }
 
 func serversNote(servers []string, more int) string {

@@ -11,6 +11,7 @@ type keyMap struct {
 	Run      key.Binding
 	All      key.Binding
 	Learn    key.Binding
+	Follow   key.Binding // stream new error-log lines into the step and the verdict
 	Restart  key.Binding
 	Test     key.Binding // run nginx -t once the admin agrees (config not root's own)
 	PageUp   key.Binding
@@ -33,6 +34,7 @@ func defaultKeyMap() keyMap {
 		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
 		All:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all")),
 		Learn:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "learn")),
+		Follow:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow log")),
 		Restart:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart…")),
 		Test:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "nginx -t…"), key.WithDisabled()),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
@@ -63,7 +65,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Run, k.All},
-		{k.Learn, k.Restart, k.Test, k.PageUp, k.PageDown},
+		{k.Learn, k.Follow, k.Restart, k.Test, k.PageUp, k.PageDown},
 		{k.Yes, k.Next, k.No},
 		{k.Help, k.Cancel, k.Quit},
 	}

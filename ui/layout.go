@@ -59,6 +59,12 @@ func (m *model) syncKeys() {
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Learn} {
 		b.SetEnabled(!dlg)
 	}
+	k.Follow.SetEnabled(!dlg && len(m.c.ErrorLogs) > 0)
+	if m.follow.on {
+		k.Follow.SetHelp("f", "stop following")
+	} else {
+		k.Follow.SetHelp("f", "follow log")
+	}
 	canRun := sel.state != running && !m.exe.running
 	if m.sel == restartIdx {
 		canRun = canRun && m.checksIn() && !m.anyRunning(0, restartIdx)
@@ -73,7 +79,9 @@ func (m *model) syncKeys() {
 	k.Next.SetEnabled(dlg && len(m.confirm.actions) > 1)
 	k.Yes.SetEnabled(dlg && m.confirm.current().Blocked == "" && len(m.confirm.current().Argv) > 0)
 	k.No.SetEnabled(dlg)
-	if m.busy() && !m.cancelling {
+	if m.follow.on {
+		k.Cancel.SetHelp("ctrl+c", "stop following")
+	} else if m.busy() && !m.cancelling {
 		k.Cancel.SetHelp("ctrl+c", "cancel probes")
 	} else {
 		k.Cancel.SetHelp("ctrl+c", "quit")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -65,12 +66,14 @@ type execState struct {
 // model is the one root model: it owns the state, the focus (step list or
 // confirm dialog) and routes every key and result message.
 type model struct {
-	c      *steps.Case
-	run    runFunc
-	exec   execFunc
-	parent context.Context
-	ctx    context.Context
-	cancel context.CancelFunc
+	c          *steps.Case
+	run        runFunc
+	exec       execFunc
+	followLogs followFunc
+	follow     followState
+	parent     context.Context
+	ctx        context.Context
+	cancel     context.CancelFunc
 
 	steps   []stepState
 	sel     int
@@ -106,7 +109,7 @@ func newModel(ctx context.Context, c *steps.Case, run runFunc, exec execFunc) mo
 	if c == nil {
 		c = &steps.Case{}
 	}
-	m := model{c: c, run: run, exec: exec, parent: ctx, width: 80, height: 24, keys: defaultKeyMap()}
+	m := model{c: c, run: run, exec: exec, followLogs: steps.Follow, parent: ctx, width: 80, height: 24, keys: defaultKeyMap()}
 	m.ctx, m.cancel = context.WithCancel(ctx)
 	for _, info := range c.Guide() {
 		m.steps = append(m.steps, stepState{info: info})
@@ -153,6 +156,8 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.stepDone(msg)
 	case execDoneMsg:
 		cmd = m.execDone(msg)
+	case followMsg:
+		cmd = m.followed(msg)
 	case spinner.TickMsg:
 		// Let the tick chain die when idle; starting work re-arms it.
 		if m.busy() {
@@ -167,6 +172,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Cancel):
+		if m.follow.on {
+			m.stopFollow()
+			m.notice = fmt.Sprintf("stopped following · %d new upstream errors seen · ctrl+c again quits", m.follow.count)
+			return nil
+		}
 		if m.busy() && !m.cancelling {
 			m.cancelRuns()
 			return nil
@@ -174,6 +184,7 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.quitting = true
 		return tea.Quit
 	case key.Matches(msg, m.keys.Quit):
+		m.stopFollow()
 		m.quitting = true
 		return tea.Quit
 	case key.Matches(msg, m.keys.Help):
@@ -194,6 +205,8 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.rerunAll()
 	case key.Matches(msg, m.keys.Learn):
 		m.learn = !m.learn
+	case key.Matches(msg, m.keys.Follow):
+		return m.toggleFollow()
 	case key.Matches(msg, m.keys.Restart):
 		m.openConfirm()
 	case key.Matches(msg, m.keys.Test):

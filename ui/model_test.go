@@ -49,7 +49,7 @@ func collect(cmd tea.Cmd) []tea.Msg {
 			out = append(out, collect(c)...)
 		}
 		return out
-	case stepDoneMsg, execDoneMsg, tea.QuitMsg:
+	case stepDoneMsg, execDoneMsg, followMsg, tea.QuitMsg:
 		return []tea.Msg{msg}
 	}
 	return nil
