@@ -102,11 +102,12 @@ func WithEvent(o Outcome, ev Event) Outcome {
 	for i, f := range out.Findings {
 		if f.Kind == Observed && f.Cause == ev.Cause && f.Subject == ev.Subject && f.Rest == 0 {
 			f.Count++
+			f.Live++
 			f.Current = true
 			if ev.Time.After(f.Last) {
 				f.Last = ev.Time
 			}
-			f.Evidence = append([]string{"live: " + ev.String()}, withoutLive(f.Evidence)...)
+			f.Evidence = append([]string{liveLine(f.Live, ev)}, withoutLive(f.Evidence)...)
 			out.Findings[i] = f
 			out.Status = Worse(out.Status, findingsStatus(out.Findings))
 			return out
@@ -114,9 +115,14 @@ func WithEvent(o Outcome, ev Event) Outcome {
 	}
 	out.Findings = append(out.Findings, Finding{Cause: ev.Cause, Title: CauseOf(ev.Cause).Title, Subject: ev.Subject,
 		Where: orNginx(ev.Subject), Kind: Observed, Current: true, Count: 1, Last: ev.Time,
-		Not502: isNot502(ev.Cause, ev.Status), Evidence: []string{"live: " + ev.String()}})
+		Not502: isNot502(ev.Cause, ev.Status), Live: 1, Evidence: []string{liveLine(1, ev)}})
 	out.Status = Worse(out.Status, findingsStatus(out.Findings))
 	return out
+}
+
+// liveLine sums up what following saw of one cause and subject.
+func liveLine(n int, ev Event) string {
+	return fmt.Sprintf("live: %d new while following; last %s", n, ev.String())
 }
 
 // withoutLive drops an earlier live line: one is enough, the newest.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ func TestWithEventCountsIntoTheFinding(t *testing.T) {
 	ev := Event{Time: time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC), Cause: CauseRefused, Subject: "127.0.0.1:8080", Status: 502, Line: "connect() failed (111: Connection refused)"}
 	got := WithEvent(o, ev)
 	f := got.Findings[0]
-	if f.Count != 4 || !f.Current || !f.Last.Equal(ev.Time) || !strings.HasPrefix(f.Evidence[0], "live: 06:00:00 upstream-refused 127.0.0.1:8080") {
+	if f.Count != 4 || !f.Current || !f.Last.Equal(ev.Time) || f.Evidence[0] != "live: 1 new while following; last 06:00:00 upstream-refused 127.0.0.1:8080: connect() failed (111: Connection refused) → 502" {
 		t.Errorf("finding after the event: %+v", f)
 	}
 	if o.Findings[0].Count != 3 {

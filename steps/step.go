@@ -88,6 +88,8 @@ type Finding struct {
 	// (a backend on ::1 only explains nginx's refused connects to
 	// 127.0.0.1): the verdict folds their claims into this one.
 	Explains []CauseID `json:"explains,omitempty"`
+	// Live counts the reports that came in while following the log.
+	Live int `json:"-"`
 }
 
 // Outcome is what one step found.

@@ -47,7 +47,7 @@ func TestFollowCountsLiveEventsIntoTheVerdict(t *testing.T) {
 	if !strings.Contains(m.notice, "following · 2 new") || !strings.Contains(screen(m), "following · 2 new") {
 		t.Errorf("notice %q: want the live count on screen", m.notice)
 	}
-	if v := m.verdict; v.Cause != steps.CauseRefused || !strings.Contains(strings.Join(v.Evidence, "\n"), "live: 06:00:02") {
+	if v := m.verdict; v.Cause != steps.CauseRefused || !strings.Contains(strings.Join(v.Evidence, "\n"), "live: 2 new while following; last 06:00:02") {
 		t.Errorf("verdict %s %q: want the newest live line in its evidence", v.Cause, v.Evidence)
 	}
 	// ctrl+c stops following first; it does not quit.

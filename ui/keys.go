@@ -53,7 +53,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 	if k.No.Enabled() {
 		return []key.Binding{k.Yes, k.Next, k.No, k.Quit}
 	}
-	short := []key.Binding{k.Up, k.Run, k.All, k.Learn, k.Restart, k.Test, k.Help, k.Quit}
+	short := []key.Binding{k.Up, k.Run, k.All, k.Learn, k.Follow, k.Restart, k.Test, k.Help, k.Quit}
 	if k.Cancel.Help().Desc != "quit" {
 		// While probes run, say how to stop them.
 		short = append(short, k.Cancel)

@@ -61,9 +61,9 @@ func (m *model) syncKeys() {
 	}
 	k.Follow.SetEnabled(!dlg && len(m.c.ErrorLogs) > 0)
 	if m.follow.on {
-		k.Follow.SetHelp("f", "stop following")
+		k.Follow.SetHelp("f", "stop")
 	} else {
-		k.Follow.SetHelp("f", "follow log")
+		k.Follow.SetHelp("f", "follow")
 	}
 	canRun := sel.state != running && !m.exe.running
 	if m.sel == restartIdx {
