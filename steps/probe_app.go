@@ -61,24 +61,20 @@ func askApp(ctx context.Context, c *Case, ep nginx.Endpoint, s nginx.Settings, p
 	vars := map[string]string{"host": host, "request_uri": path, "uri": path, "document_uri": path, "remote_addr": "127.0.0.1",
 		"request_method": "GET", "server_protocol": "HTTP/1.1", "scheme": "http", "request_scheme": "http", "https": ""}
 	switch ep.Protocol {
-	case "uwsgi", "suwsgi":
+	case "uwsgi", "suwsgi", "scgi":
+		// uwsgi and scgi share one request and result (probes/cgiwire).
+		probe, explain, params := uwsgi.Probe, uwsgi.Explain, s["uwsgi_param"].All
+		if ep.Protocol == "scgi" {
+			probe, explain, params = scgi.Probe, scgi.Explain, s["scgi_param"].All
+		}
 		var ps []uwsgi.Param
-		for _, kv := range appParams(s["uwsgi_param"].All, vars) {
+		for _, kv := range appParams(params, vars) {
 			ps = append(ps, uwsgi.Param{Name: kv[0], Value: kv[1]})
 		}
-		r := uwsgi.Probe(ctx, uwsgi.Request{Network: ep.Network, Address: ep.Address, Path: path, Host: host, Params: ps,
+		r := probe(ctx, uwsgi.Request{Network: ep.Network, Address: ep.Address, Path: path, Host: host, Params: ps,
 			ConnectTimeout: lim.connect.dur, ReadTimeout: lim.read.dur}, timeout)
 		return appAnswer{status: r.Status, phase: r.Phase, err: r.Err, exceeded: r.Exceeded, waited: r.Waited, command: r.Command,
-			explain: uwsgi.Explain(r), timing: appTiming(r.Timing.Connect, r.Timing.FirstByte)}
-	case "scgi":
-		var ps []scgi.Param
-		for _, kv := range appParams(s["scgi_param"].All, vars) {
-			ps = append(ps, scgi.Param{Name: kv[0], Value: kv[1]})
-		}
-		r := scgi.Probe(ctx, scgi.Request{Network: ep.Network, Address: ep.Address, Path: path, Host: host, Params: ps,
-			ConnectTimeout: lim.connect.dur, ReadTimeout: lim.read.dur}, timeout)
-		return appAnswer{status: r.Status, phase: r.Phase, err: r.Err, exceeded: r.Exceeded, waited: r.Waited, command: r.Command,
-			explain: scgi.Explain(r), timing: appTiming(r.Timing.Connect, r.Timing.FirstByte)}
+			explain: explain(r), timing: appTiming(r.Timing.Connect, r.Timing.FirstByte)}
 	}
 	r := grpcprobe.Probe(ctx, grpcprobe.Request{Network: ep.Network, Address: ep.Address, Scheme: ep.Protocol, Host: host,
 		ServerName: grpcSNI(s, ep), Insecure: s.Arg("grpc_ssl_verify", "off") != "on",

@@ -1,12 +1,12 @@
-package cgiwire
+package cgiwire_test
 
 import (
 	"bytes"
-	"context"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
+
+	"ngx502/probes/cgiwire"
+	"ngx502/probes/cgiwire/cgiwiretest"
 )
 
 // The printf half, run by a real sh, writes every byte value back unchanged.
@@ -15,21 +15,15 @@ func TestShellCommandSendsSameBytes(t *testing.T) {
 	for i := range all {
 		all[i] = byte(i)
 	}
-	cmd := ShellCommand(Target{Network: "unix", Address: "/run/it's here.sock"}, all, 1500*time.Millisecond)
-	printf, nc, ok := strings.Cut(cmd, " | ")
-	if !ok || nc != `nc -q 2 -U '/run/it'\''s here.sock'` {
-		t.Fatalf("ShellCommand = %s", cmd)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	got, err := exec.CommandContext(ctx, "sh", "-c", printf).Output()
-	if err != nil {
-		t.Fatalf("sh -c %s: %v", printf, err)
+	target := cgiwire.Target{Network: "unix", Address: "/run/it's here.sock"}
+	got, nc := cgiwiretest.SentBy(t, cgiwire.ShellCommand(target, all, 1500*time.Millisecond))
+	if nc != `nc -q 2 -U '/run/it'\''s here.sock'` {
+		t.Fatalf("netcat = %s", nc)
 	}
 	if !bytes.Equal(got, all) {
 		t.Errorf("printf wrote\n%q\nwant\n%q", got, all)
 	}
-	if tcp := ShellCommand(Target{Network: "tcp", Address: "[::1]:3031"}, nil, 0); tcp != "printf '' | nc -q 1 -w 1 ::1 3031" {
+	if tcp := cgiwire.ShellCommand(cgiwire.Target{Network: "tcp", Address: "[::1]:3031"}, nil, 0); tcp != "printf '' | nc -q 1 -w 1 ::1 3031" {
 		t.Errorf("tcp ShellCommand = %s", tcp)
 	}
 }

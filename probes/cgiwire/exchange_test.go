@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"ngx502/probes/explain"
 	"ngx502/probes/nginxtest"
 )
 
@@ -17,7 +18,7 @@ const httpGet = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"
 
 // testDialect names a protocol "test" so that the words Explain takes from it show.
 func testDialect() Dialect {
-	return Dialect{Module: "test", Application: "a test application", BusyReason: "busy"}
+	return Dialect{Peer: explain.Peer{Module: "test", Name: "the application"}, Application: "a test application", BusyReason: "busy"}
 }
 
 func roundTrip(t *testing.T, target Target, timeout time.Duration) Exchange {
@@ -75,7 +76,7 @@ func TestRoundTripFailures(t *testing.T) {
 func TestRoundTripNotesReadTimer(t *testing.T) {
 	target := Target{Network: "tcp", Address: nginxtest.Hanging(t), ReadTimeout: 100 * time.Millisecond}
 	ex := roundTrip(t, target, 500*time.Millisecond)
-	if ex.Exceeded != TimerRead || ex.Waited < 400*time.Millisecond || ex.Timing.Total < 500*time.Millisecond || !IsTimeout(ex.Err) {
+	if ex.Exceeded != TimerRead || ex.Waited < 400*time.Millisecond || ex.Timing.Total < 500*time.Millisecond || !explain.IsTimeout(ex.Err) {
 		t.Fatalf("exceeded %q waited %s total %s err %v", ex.Exceeded, ex.Waited, ex.Timing.Total, ex.Err)
 	}
 	if e := testDialect().Explain(target, ex); !strings.Contains(e, "longer than test_read_timeout 100ms") {

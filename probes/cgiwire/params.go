@@ -5,29 +5,46 @@ import (
 	"net/url"
 )
 
-// Pair is the shape of a protocol's Param (a uwsgi_param or scgi_param line): each
-// probe keeps its own named type, and these functions work on any of them.
-type Pair interface {
-	~struct{ Name, Value string }
-}
+// Defaults nginx would fill in for a request from 127.0.0.1.
+const (
+	// UserAgent names ngx502's direct probes in an application's own logs.
+	UserAgent = "ngx502-probe"
+	// DocumentRoot is nginx's compiled-in root (prefix /usr/share/nginx + "html") for
+	// a location without a root directive; uwsgi and SCGI apps rarely read it.
+	DocumentRoot = "/usr/share/nginx/html"
+)
 
-// pair reads a Pair's fields: Go has no field access on a type parameter.
-type pair struct{ Name, Value string }
+// ConnectionVars are the variables Debian's uwsgi_params and scgi_params both end
+// with, in their order: the protocol, the scheme and both ends of the connection as
+// nginx sees them for a plain-HTTP request from 127.0.0.1 to port 80 with this Host
+// header. HTTPS is empty, which NginxParams leaves out.
+func ConnectionVars(host string) []Param {
+	return []Param{
+		{"SERVER_PROTOCOL", "HTTP/1.1"},
+		{"REQUEST_SCHEME", "http"},
+		{"HTTPS", ""},
+		{"REMOTE_ADDR", "127.0.0.1"},
+		{"REMOTE_PORT", "0"},
+		{"SERVER_PORT", "80"},
+		{"SERVER_NAME", HostOnly(host)},
+		{"HTTP_HOST", host},
+	}
+}
 
 // NginxParams is what nginx sends for a params file's defaults with a location's extra
 // params laid over them: a default of the same name takes the extra's value in place,
 // the other extras follow in their order, then the client's User-Agent header as
 // HTTP_USER_AGENT (*_pass_request_headers on) unless a param already carries that
 // name. HTTPS is "if_not_empty" in Debian's params files: an empty value is not sent.
-func NginxParams[P Pair](defaults, extra []P, userAgent string) []P {
+func NginxParams(defaults, extra []Param) []Param {
 	vars := overlay(defaults, extra)
 	// nginx leaves out a request header that a param of the same name already carries.
 	if !hasParam(vars, "HTTP_USER_AGENT") {
-		vars = append(vars, P{Name: "HTTP_USER_AGENT", Value: userAgent})
+		vars = append(vars, Param{Name: "HTTP_USER_AGENT", Value: UserAgent})
 	}
 	out := vars[:0]
 	for _, v := range vars {
-		if p := pair(v); p.Name != "HTTPS" || p.Value != "" {
+		if v.Name != "HTTPS" || v.Value != "" {
 			out = append(out, v)
 		}
 	}
@@ -36,13 +53,13 @@ func NginxParams[P Pair](defaults, extra []P, userAgent string) []P {
 
 // overlay gives a default the value of the extra param of the same name and appends
 // the other extras in their order.
-func overlay[P Pair](vars, extra []P) []P {
-	vars = append([]P(nil), vars...)
+func overlay(vars, extra []Param) []Param {
+	vars = append([]Param(nil), vars...)
 	for _, e := range extra {
 		found := false
 		for i := range vars {
-			if pair(vars[i]).Name == pair(e).Name {
-				vars[i], found = P{Name: pair(vars[i]).Name, Value: pair(e).Value}, true
+			if vars[i].Name == e.Name {
+				vars[i].Value, found = e.Value, true
 				break
 			}
 		}
@@ -53,9 +70,9 @@ func overlay[P Pair](vars, extra []P) []P {
 	return vars
 }
 
-func hasParam[P Pair](vars []P, name string) bool {
+func hasParam(vars []Param, name string) bool {
 	for _, v := range vars {
-		if pair(v).Name == name {
+		if v.Name == name {
 			return true
 		}
 	}

@@ -5,23 +5,27 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"os"
 	"strings"
 	"syscall"
-	"time"
+
+	"ngx502/probes/explain"
 )
+
+// peer is how this probe's explanations name php-fpm and its pool's settings.
+func peer() explain.Peer {
+	return explain.Peer{Module: "fastcgi", Name: "the backend",
+		RefusedHint: " (php-fpm stopped?)",
+		MissingHint: " (php-fpm: the pool's listen)",
+		QueueHint:   " (php-fpm: all pm.max_children busy, or listen.backlog too small)",
+		ModeHint:    " (php-fpm: listen.owner/listen.group/listen.mode)"}
+}
 
 // Explain says in plain words what the probe saw, e.g. "127.0.0.1:9000 speaks HTTP,
 // not FastCGI" or "answered 404 Not Found; stderr: Primary script unknown".
 func Explain(r Result) string {
-	where := r.Request.Address
-	if r.Request.Network == "unix" {
-		where = "unix:" + where
-	}
+	where := explain.Where(r.Request.Network, r.Request.Address)
 	if r.Err == nil {
-		s := fmt.Sprintf("%s answered %d %s in %s", where, r.Status, http.StatusText(r.Status), r.Timing.Total.Round(time.Microsecond))
+		s := explain.Answered(where, r.Status, r.Timing.Total)
 		if r.Stderr != "" {
 			s += fmt.Sprintf("; stderr: %q", truncate(strings.TrimSpace(r.Stderr), 200))
 		}
@@ -34,16 +38,16 @@ func Explain(r Result) string {
 	var ve *VersionError
 	switch {
 	case errors.Is(err, context.Canceled):
-		return fmt.Sprintf("probe of %s cancelled during %s", where, r.Phase)
+		return explain.Cancelled(where, r.Phase)
 	case r.Phase == PhaseConnect:
-		return explainConnect(r, where)
+		return peer().Connect(r.Request.Network, r.Request.Address, r.Timeout, err)
 	case errors.As(err, &ve) && ve.Version == 'H':
 		return fmt.Sprintf("%s speaks HTTP, not FastCGI: use proxy_pass http://%s instead of fastcgi_pass (nginx logs %q)",
 			where, r.Request.Address, "upstream sent unsupported FastCGI protocol version: 72")
 	case errors.As(err, &ve):
 		return fmt.Sprintf("%s does not speak FastCGI: %v", where, err)
-	case isTimeout(err):
-		return fmt.Sprintf("%s sent no complete FastCGI response within %s (a busy pool at pm.max_children looks like this)", where, r.Timeout)
+	case explain.IsTimeout(err):
+		return fmt.Sprintf("%s sent no complete FastCGI response within %s (a busy pool at pm.max_children looks like this)", where, explain.Round(r.Timeout))
 	case errors.Is(err, syscall.ECONNRESET):
 		return fmt.Sprintf("%s reset the connection (RST) during %s: the worker died or the service is not FastCGI", where, r.Phase)
 	case errors.Is(err, syscall.EPIPE) && r.Phase == PhaseWrite:
@@ -52,29 +56,4 @@ func Explain(r Result) string {
 		return fmt.Sprintf("%s closed the connection without a FastCGI response (nginx: upstream prematurely closed connection)", where)
 	}
 	return fmt.Sprintf("%s: %v", where, err)
-}
-
-// explainConnect names the errno the way nginx's "connect() failed (111: …)" does.
-func explainConnect(r Result, where string) string {
-	err := r.Err
-	switch {
-	case errors.Is(err, syscall.ECONNREFUSED) && r.Request.Network == "unix":
-		return fmt.Sprintf("connection refused: the socket %s exists but no process accepts on it (php-fpm stopped?)", r.Request.Address)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("connection refused: nothing listens on %s", r.Request.Address)
-	case errors.Is(err, syscall.ENOENT):
-		return fmt.Sprintf("no socket at %s: the backend is not running or its pool listens elsewhere", r.Request.Address)
-	case errors.Is(err, syscall.EACCES) || errors.Is(err, os.ErrPermission):
-		return fmt.Sprintf("permission denied connecting to %s: check listen.owner/listen.group/listen.mode", where)
-	case isTimeout(err):
-		return fmt.Sprintf("no answer to the connection attempt to %s within %s", where, r.Timeout)
-	}
-	return fmt.Sprintf("cannot connect to %s: %v", where, err)
-}
-
-// isTimeout reports a deadline, from the context or the socket.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) ||
-		(errors.As(err, &ne) && ne.Timeout())
 }

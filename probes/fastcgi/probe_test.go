@@ -93,6 +93,17 @@ func TestUnixSocket(t *testing.T) {
 	}
 }
 
+// A pool whose accept queue is full refuses at once with EAGAIN, which Go also reports
+// as a timeout: Explain must name the queue, not a wait.
+func TestFullAcceptQueue(t *testing.T) {
+	r := probe(t, Request{Network: "unix", Address: nginxtest.SaturatedUnix(t)}, 2*time.Second)
+	e := Explain(r)
+	if r.Phase != PhaseConnect || !errors.Is(r.Err, syscall.EAGAIN) || !strings.Contains(e, "(EAGAIN): its accept queue is full") ||
+		!strings.Contains(e, "pm.max_children") || strings.Contains(e, "within") {
+		t.Errorf("phase %q err %v: %s", r.Phase, r.Err, e)
+	}
+}
+
 // serveFCGI runs net/http/fcgi on a listener until the test ends.
 func serveFCGI(t *testing.T, network, addr string, h http.Handler) string {
 	l, err := net.Listen(network, addr)
@@ -124,7 +135,7 @@ func TestBrokenPeers(t *testing.T) {
 		phase   string
 		explain string
 	}{
-		{"refused", nginxtest.Refusing, time.Second, PhaseConnect, "connection refused: nothing listens on 127.0.0.1:"},
+		{"refused", nginxtest.Refusing, time.Second, PhaseConnect, "connection refused (ECONNREFUSED): nothing listens on 127.0.0.1:"},
 		{"closing", func(t testing.TB) string { addr, _ := rawServer(t, nil); return addr }, 5 * time.Second, PhaseHeader, "closed the connection without a FastCGI response"},
 		{"hang", nginxtest.Hanging, 300 * time.Millisecond, PhaseHeader, "sent no complete FastCGI response within 300ms"},
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"ngx502/probes/explain"
 )
 
 // userAgent names ngx502's direct probes in a backend's own logs.
@@ -60,7 +62,7 @@ func answered(head []byte) string {
 		line, _, _ = strings.Cut(line, "\n")
 		return fmt.Sprintf("it answered %q (HTTP/1.x)", line)
 	}
-	return fmt.Sprintf("it answered %q", head[:min(len(head), 40)])
+	return fmt.Sprintf("it answered %q", explain.Printable(head))
 }
 
 // frameLength is the 24-bit length nginx reads from the first 3 bytes of what it takes

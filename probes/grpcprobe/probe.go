@@ -18,6 +18,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"ngx502/probes/explain"
 )
 
 // Limits of one probe.
@@ -204,7 +206,7 @@ func callError(err error, w *watch) error {
 	switch {
 	case !looksHTTP2(head):
 		return &NotHTTP2Error{Head: head, Err: err}
-	case len(head) == 0 && readErr != nil && !saysWhy(err) && !isTimeout(readErr) && !errors.Is(readErr, net.ErrClosed):
+	case len(head) == 0 && readErr != nil && !saysWhy(err) && !explain.IsTimeout(readErr) && !errors.Is(readErr, net.ErrClosed):
 		// "http2: client conn could not be established" hides why: the server
 		// closed or reset the connection before its SETTINGS.
 		return fmt.Errorf("%w: %w", err, readErr)

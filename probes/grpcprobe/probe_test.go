@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ngx502/probes/explain"
 	"ngx502/probes/nginxtest"
 )
 
@@ -115,7 +116,7 @@ func TestBrokenPeers(t *testing.T) {
 
 func TestHangExceedsReadTimeout(t *testing.T) {
 	r := probe(t, Request{Address: nginxtest.Hanging(t), ReadTimeout: 200 * time.Millisecond}, time.Second)
-	if r.Phase != PhaseHeader || !isTimeout(r.Err) || r.Exceeded != TimerRead || r.Waited < 900*time.Millisecond {
+	if r.Phase != PhaseHeader || !explain.IsTimeout(r.Err) || r.Exceeded != TimerRead || r.Waited < 900*time.Millisecond {
 		t.Fatalf("phase %q err %v exceeded %q waited %s", r.Phase, r.Err, r.Exceeded, r.Waited)
 	}
 	if e := Explain(r); !strings.Contains(e, "sent no response header within 1s") || !strings.Contains(e, "longer than grpc_read_timeout 200ms") {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"ngx502/probes/explain"
 )
 
 // ErrBadChunk is a chunked body nginx cannot decode ("upstream sent invalid chunked
@@ -94,7 +96,7 @@ func readChunked(w *wire, limit int) (n int, complete bool, err error) {
 		if line, err := readLine(w); err != nil {
 			return n, false, err
 		} else if len(line) != 0 {
-			return n, false, fmt.Errorf("%w: %q after a chunk", ErrBadChunk, printable(line))
+			return n, false, fmt.Errorf("%w: %q after a chunk", ErrBadChunk, explain.Printable(line))
 		}
 	}
 	return n, false, nil
@@ -138,7 +140,7 @@ func chunkSize(line []byte) (int64, error) {
 	s = strings.TrimRight(s, " \t")
 	n, err := strconv.ParseInt(s, 16, 64)
 	if err != nil || n < 0 || strings.HasPrefix(s, "+") || strings.HasPrefix(s, "-") {
-		return 0, fmt.Errorf("%w: chunk size %q", ErrBadChunk, printable(line))
+		return 0, fmt.Errorf("%w: chunk size %q", ErrBadChunk, explain.Printable(line))
 	}
 	return n, nil
 }

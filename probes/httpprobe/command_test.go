@@ -39,11 +39,3 @@ func TestCommand(t *testing.T) {
 		}
 	}
 }
-
-func TestSize(t *testing.T) {
-	for n, want := range map[int]string{812: "812 B", 65536 + 90: "64 KiB", 66 << 10: "66 KiB", 3 << 20: "3.0 MiB"} {
-		if got := size(n); got != want {
-			t.Errorf("size(%d) = %q, want %q", n, got, want)
-		}
-	}
-}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ngx502/probes/explain"
 )
 
 // Errors of a response header nginx would not accept (wrapped with details).
@@ -85,7 +87,7 @@ func checkStatusPrefix(b []byte) error {
 	const prefix = "HTTP/"
 	n := min(len(b), len(prefix))
 	if string(b[:n]) != prefix[:n] {
-		return fmt.Errorf("%w: %q", ErrNotHTTP, printable(firstLine(b)))
+		return fmt.Errorf("%w: %q", ErrNotHTTP, explain.Printable(firstLine(b)))
 	}
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		if _, _, err := parseStatusLine(b[:i+1]); err != nil {
@@ -100,7 +102,7 @@ func checkStatusPrefix(b []byte) error {
 // the end of the line; the reason phrase is optional.
 func parseStatusLine(line []byte) (proto string, status int, err error) {
 	bad := func() (string, int, error) {
-		return "", 0, fmt.Errorf("%w: %q", ErrNotHTTP, printable(line))
+		return "", 0, fmt.Errorf("%w: %q", ErrNotHTTP, explain.Printable(line))
 	}
 	s := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
 	if strings.ContainsAny(s, "\r\n") || !strings.HasPrefix(s, "HTTP/") {
@@ -160,7 +162,7 @@ func parseHead(b []byte) (responseHead, error) {
 			continue // the blank line, and the empty piece after it
 		}
 		if strings.ContainsAny(line, "\x00\r") {
-			return h, fmt.Errorf("%w: %q (nginx logs \"upstream sent invalid header\")", ErrInvalidHeader, printable([]byte(line)))
+			return h, fmt.Errorf("%w: %q (nginx logs \"upstream sent invalid header\")", ErrInvalidHeader, explain.Printable([]byte(line)))
 		}
 		name, value, _ := strings.Cut(line, ":")
 		h.headers = append(h.headers, Header{Name: name, Value: strings.Trim(value, " \t")})

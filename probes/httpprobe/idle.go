@@ -7,6 +7,8 @@ import (
 	"io"
 	"syscall"
 	"time"
+
+	"ngx502/probes/explain"
 )
 
 // maxIdleBody bounds the response read before the connection counts as idle.
@@ -96,7 +98,7 @@ func waitClose(ctx context.Context, s session, w *wire, wait time.Duration, idle
 		case ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded):
 			idle.Phase, idle.Err = PhaseIdle, contextError(ctx, err)
 			return idle
-		case isTimeout(err):
+		case explain.IsTimeout(err):
 			return idle // still open after the wait
 		default:
 			idle.Phase, idle.Err = PhaseIdle, err
@@ -130,11 +132,11 @@ func ExplainIdle(i Idle, wait time.Duration) string {
 	case !i.Reusable:
 		return fmt.Sprintf("answered %d but the connection cannot be reused: %s", i.Status, i.Why)
 	case i.Closed && i.Reset:
-		return fmt.Sprintf("the backend reset the idle keep-alive connection after %s", round(i.After))
+		return fmt.Sprintf("the backend reset the idle keep-alive connection after %s", explain.Round(i.After))
 	case i.Closed:
-		return fmt.Sprintf("the backend closed the idle keep-alive connection after %s", round(i.After))
+		return fmt.Sprintf("the backend closed the idle keep-alive connection after %s", explain.Round(i.After))
 	case i.KeepAliveTimeout > 0:
-		return fmt.Sprintf("the idle connection stayed open for %s (the backend announces Keep-Alive: timeout=%s)", round(wait), i.KeepAliveTimeout)
+		return fmt.Sprintf("the idle connection stayed open for %s (the backend announces Keep-Alive: timeout=%s)", explain.Round(wait), i.KeepAliveTimeout)
 	}
-	return fmt.Sprintf("the idle connection stayed open for %s", round(wait))
+	return fmt.Sprintf("the idle connection stayed open for %s", explain.Round(wait))
 }

@@ -85,7 +85,7 @@ func TestBrokenUpstreams(t *testing.T) {
 		explain string
 		check   func(t *testing.T, r Result)
 	}{
-		{"refused", nginxtest.Refusing, time.Second, PhaseConnect, "connection refused: nothing listens on 127.0.0.1:", func(t *testing.T, r Result) {
+		{"refused", nginxtest.Refusing, time.Second, PhaseConnect, "connection refused (ECONNREFUSED): nothing listens on 127.0.0.1:", func(t *testing.T, r Result) {
 			if !errors.Is(r.Err, syscall.ECONNREFUSED) {
 				t.Errorf("err = %v, want ECONNREFUSED", r.Err)
 			}
@@ -102,7 +102,7 @@ func TestBrokenUpstreams(t *testing.T) {
 				t.Errorf("Received = %q, Explain = %q", r.Received, Explain(r))
 			}
 		}},
-		{"huge", func(t testing.TB) string { return nginxtest.HugeHeader(t, 64<<10) }, 2 * time.Second, "", "it sent a response header of 64 KiB", func(t *testing.T, r Result) {
+		{"huge", func(t testing.TB) string { return nginxtest.HugeHeader(t, 64<<10) }, 2 * time.Second, "", "bytes, more than nginx's default proxy_buffer_size of 4 KiB", func(t *testing.T, r Result) {
 			if r.Status != 200 || r.HeaderBytes < 65536 || r.HeaderBytes > 65536+200 {
 				t.Errorf("Status=%d HeaderBytes=%d", r.Status, r.HeaderBytes)
 			}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"ngx502/probes/explain"
 )
 
 const okResponse = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
@@ -22,7 +24,7 @@ func TestReadTimeoutExceeded(t *testing.T) {
 		t.Fatalf("status %d exceeded %q err %v", r.Status, r.Exceeded, r.Err)
 	}
 	within(t, "Waited", r.Waited, 580*time.Millisecond, 1200*time.Millisecond)
-	if !strings.Contains(Explain(r), "more than proxy_read_timeout 200ms") {
+	if !strings.Contains(Explain(r), "longer than proxy_read_timeout 200ms") {
 		t.Errorf("Explain = %q", Explain(r))
 	}
 	// The same wait under a longer proxy_read_timeout breaks nothing.
@@ -63,7 +65,7 @@ func TestReadTimeoutBetweenReads(t *testing.T) {
 func TestOverallTimeoutWhileWaiting(t *testing.T) {
 	addr := rawServer(t, func(_ *net.TCPConn, done <-chan struct{}) { <-done })
 	r := probe(t, Target{Address: addr, ReadTimeout: 100 * time.Millisecond}, 400*time.Millisecond)
-	if r.Phase != PhaseHeader || !isTimeout(r.Err) || r.Exceeded != ExceededRead {
+	if r.Phase != PhaseHeader || !explain.IsTimeout(r.Err) || r.Exceeded != ExceededRead {
 		t.Fatalf("phase %q exceeded %q err %v", r.Phase, r.Exceeded, r.Err)
 	}
 	within(t, "Waited", r.Waited, 350*time.Millisecond, 1500*time.Millisecond)
@@ -102,7 +104,7 @@ func TestConnectTimeoutCoversHandshake(t *testing.T) {
 		t.Fatalf("status %d exceeded %q err %v", r.Status, r.Exceeded, r.Err)
 	}
 	within(t, "Waited", r.Waited, 380*time.Millisecond, 1500*time.Millisecond)
-	if !strings.Contains(Explain(r), "more than proxy_connect_timeout 200ms") {
+	if !strings.Contains(Explain(r), "longer than proxy_connect_timeout 200ms") {
 		t.Errorf("Explain = %q", Explain(r))
 	}
 }

@@ -35,17 +35,32 @@ type AppHandler func(c net.Conn, req AppRequest)
 // AppServer is a uwsgi or SCGI test backend on 127.0.0.1 that records what it receives.
 type AppServer struct {
 	Addr string // "127.0.0.1:port"
+	rec  recorder[AppRequest]
+}
 
+// Last returns the most recent request and how many have arrived.
+func (s *AppServer) Last() (AppRequest, int) { return s.rec.Last() }
+
+// recorder keeps the most recent request a test backend received and how many came;
+// handlers record from their own goroutines.
+type recorder[T any] struct {
 	mu    sync.Mutex
-	last  AppRequest
+	last  T
 	count int
 }
 
 // Last returns the most recent request and how many have arrived.
-func (s *AppServer) Last() (AppRequest, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last, s.count
+func (r *recorder[T]) Last() (T, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last, r.count
+}
+
+// record notes req as the most recent request.
+func (r *recorder[T]) record(req T) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.last, r.count = req, r.count+1
 }
 
 // AppReply is a handler that answers every request with response, verbatim.
@@ -92,9 +107,7 @@ func serveApp(t testing.TB, read func(io.Reader) (AppRequest, error), h AppHandl
 		if err == nil {
 			req.Body, err = readBody(c, req.Vars)
 		}
-		s.mu.Lock()
-		s.last, s.count = req, s.count+1
-		s.mu.Unlock()
+		s.rec.record(req)
 		if err != nil {
 			return
 		}
@@ -200,18 +213,11 @@ type GRPCRequest struct {
 // with net/http, trailers included.
 type GRPCServer struct {
 	Addr string // "127.0.0.1:port"
-
-	mu    sync.Mutex
-	last  GRPCRequest
-	count int
+	rec  recorder[GRPCRequest]
 }
 
 // Last returns the most recent request and how many have arrived.
-func (s *GRPCServer) Last() (GRPCRequest, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last, s.count
-}
+func (s *GRPCServer) Last() (GRPCRequest, int) { return s.rec.Last() }
 
 // healthStatus is grpc.health.v1.HealthCheckResponse.ServingStatus by name.
 func healthStatus(name string) (byte, bool) {
@@ -248,10 +254,7 @@ func startGRPC(t testing.TB, status string, tls bool) *GRPCServer {
 	s := &GRPCServer{}
 	hs := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<10))
-		s.mu.Lock()
-		s.last = GRPCRequest{Path: r.URL.Path, Authority: r.Host, Proto: r.Proto, Header: r.Header.Clone(), Body: body}
-		s.count++
-		s.mu.Unlock()
+		s.rec.record(GRPCRequest{Path: r.URL.Path, Authority: r.Host, Proto: r.Proto, Header: r.Header.Clone(), Body: body})
 		w.Header().Set("Content-Type", "application/grpc")
 		if !ok || r.URL.Path != "/grpc.health.v1.Health/Check" {
 			w.Header().Set("Grpc-Status", "12")

@@ -45,24 +45,31 @@ func (c *Capture) Next(d time.Duration) ([]byte, error) {
 	}
 }
 
-// readHeadBytes reads one request head, at most 64 KiB, within 5 s, and returns it
-// through its blank line.
+// readHeadBytes reads one request head as readHead does (at most 64 KiB, within 5 s)
+// and returns it through its blank line.
 func readHeadBytes(c net.Conn) ([]byte, error) {
-	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	defer c.SetReadDeadline(time.Time{})
-	buf := make([]byte, 0, 4096)
-	tmp := make([]byte, 4096)
-	for len(buf) < 64<<10 {
-		n, err := c.Read(tmp)
-		buf = append(buf, tmp[:n]...)
-		if end := headLen(buf); end > 0 {
-			return buf[:end], nil
-		}
-		if err != nil {
-			return buf, err
-		}
+	tee := &recordingConn{Conn: c}
+	if err := readHead(tee); err != nil {
+		return tee.read, err
 	}
-	return buf, fmt.Errorf("nginxtest: request head of more than 64 KiB")
+	end := headLen(tee.read)
+	if end == 0 {
+		return tee.read, fmt.Errorf("nginxtest: request head of more than 64 KiB")
+	}
+	return tee.read[:end], nil
+}
+
+// recordingConn keeps every byte read through it.
+type recordingConn struct {
+	net.Conn
+	read []byte
+}
+
+// Read reads from the connection and keeps what came.
+func (c *recordingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.read = append(c.read, p[:n]...)
+	return n, err
 }
 
 // headLen is the length of the request head in b through its blank line (CRLF or

@@ -151,11 +151,4 @@ func readHead(c net.Conn) error {
 }
 
 // headEnd reports whether b holds a complete request head.
-func headEnd(b []byte) bool {
-	for i := 0; i+1 < len(b); i++ {
-		if b[i] == '\n' && (b[i+1] == '\n' || (b[i+1] == '\r' && i+2 < len(b) && b[i+2] == '\n')) {
-			return true
-		}
-	}
-	return false
-}
+func headEnd(b []byte) bool { return headLen(b) > 0 }

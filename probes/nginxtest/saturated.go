@@ -59,22 +59,35 @@ func SaturatedUnix(t testing.TB) string {
 	return path
 }
 
-// saturatedListener binds sa and listens with backlog 1; it never accepts. The net
-// package cannot choose a backlog (it always asks for somaxconn), hence the syscalls.
+// saturatedListener binds sa and listens with backlog 1; it never accepts.
 func saturatedListener(t testing.TB, family int, sa syscall.Sockaddr) int {
+	t.Helper()
+	fd, err := NeverAccepting(t, family, sa, 1)
+	if err != nil {
+		t.Fatalf("nginxtest: %v", err)
+	}
+	return fd
+}
+
+// NeverAccepting returns a socket of family bound to sa and listening with backlog,
+// on which nobody ever accepts, so that its accept queue fills; it is closed at
+// cleanup. The net package cannot choose a backlog (it always asks for somaxconn),
+// hence the syscalls. A failed bind is returned (wrapping the errno), for a test that
+// skips without IPv6.
+func NeverAccepting(t testing.TB, family int, sa syscall.Sockaddr, backlog int) (int, error) {
 	t.Helper()
 	fd, err := syscall.Socket(family, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
-		t.Fatalf("nginxtest: socket: %v", err)
+		return -1, fmt.Errorf("socket: %w", err)
 	}
 	t.Cleanup(func() { _ = syscall.Close(fd) })
 	if err := syscall.Bind(fd, sa); err != nil {
-		t.Fatalf("nginxtest: bind: %v", err)
+		return -1, fmt.Errorf("bind: %w", err)
 	}
-	if err := syscall.Listen(fd, 1); err != nil {
-		t.Fatalf("nginxtest: listen: %v", err)
+	if err := syscall.Listen(fd, backlog); err != nil {
+		return -1, fmt.Errorf("listen: %w", err)
 	}
-	return fd
+	return fd, nil
 }
 
 // fill connects until dial fails the way a full queue makes it fail (full reports

@@ -9,69 +9,51 @@ import (
 	"time"
 
 	"ngx502/probes/cgiwire"
+	"ngx502/probes/explain"
 )
-
-// Phase names, in the order a request passes through them.
-const (
-	PhaseConnect = cgiwire.PhaseConnect
-	PhaseWrite   = cgiwire.PhaseWrite
-	PhaseHeader  = cgiwire.PhaseHeader
-	PhaseBody    = cgiwire.PhaseBody
-)
-
-// Timer names for Result.Exceeded: nginx's scgi_connect_timeout and scgi_read_timeout.
-const (
-	TimerConnect = cgiwire.TimerConnect
-	TimerRead    = cgiwire.TimerRead
-)
-
-// HeaderError is a header line nginx rejects; its text is the one nginx logs.
-type HeaderError = cgiwire.HeaderError
-
-// StatusError is a Status header whose first three bytes are not digits.
-type StatusError = cgiwire.StatusError
 
 // Param is one SCGI header (an scgi_param line): a name and its value.
-type Param struct {
-	Name, Value string
-}
+type Param = cgiwire.Param
 
-// Timing is how long the probe took: Connect is the dial; FirstByte and Total count
-// from the start.
-type Timing = cgiwire.Timing
-
-// Request is what to ask and nginx's limits for it.
-type Request struct {
-	Network        string        // "tcp" (default) or "unix"
-	Address        string        // host:port, or the socket path for unix
-	Path           string        // REQUEST_URI, query included; default "/"
-	Host           string        // HTTP_HOST; default "localhost" (Debian's scgi_params sends $host)
-	Params         []Param       // the location's extra scgi_param pairs, in order; a default of the same name takes the value
-	ConnectTimeout time.Duration // scgi_connect_timeout; 0 = not compared
-	ReadTimeout    time.Duration // scgi_read_timeout; 0 = not compared
-}
-
-// target is where r goes, with nginx's timers.
-func (r Request) target() cgiwire.Target {
-	return cgiwire.Target{Network: r.Network, Address: r.Address, ConnectTimeout: r.ConnectTimeout, ReadTimeout: r.ReadTimeout}
-}
+// Request is what to ask and nginx's limits for it (scgi_connect_timeout,
+// scgi_read_timeout).
+type Request = cgiwire.Request
 
 // Result is what one probe saw: the exchange (status, header, phase, error, timings,
-// nginx's timer run past) and what was sent.
-type Result struct {
-	Request Request // the request with defaults filled in
-	Vars    []Param // the headers sent, in order
-	cgiwire.Exchange
-	Command string // a shell line that sends the same bytes
+// nginx's timer run past: cgiwire's Phase* and Timer* names), the headers sent and a
+// shell line that sends the same.
+type Result = cgiwire.Result
+
+// protocol is SCGI as nginx's scgi module speaks it.
+func protocol() cgiwire.Protocol {
+	return cgiwire.Protocol{
+		Dialect: cgiwire.Dialect{
+			Peer:        explain.Peer{Module: "scgi", Name: "the application"},
+			Application: "an SCGI application",
+			BusyReason:  "all workers busy, or a request longer than that",
+		},
+		Vars:   buildVars,
+		Encode: func(vars []Param) ([]byte, error) { return encodeRequest(vars), nil },
+	}
 }
 
 // Probe sends one GET to r's address and reads the header and at most 64 KiB of the
 // body, all within timeout. Past ConnectTimeout or ReadTimeout it keeps going, noting
 // the timer in Exceeded.
 func Probe(ctx context.Context, r Request, timeout time.Duration) Result {
-	r = withDefaults(r)
-	vars := buildVars(r)
-	res := Result{Request: r, Vars: vars, Command: Command(r, timeout)}
-	res.Exchange = cgiwire.RoundTrip(ctx, r.target(), encodeRequest(vars), timeout)
-	return res
+	return protocol().Probe(ctx, r, timeout)
+}
+
+// Command returns a shell line that sends the same SCGI request from the same box and
+// prints the answer: printf (octal escapes, which every printf knows) piped into
+// netcat-openbsd, which Debian installs by default.
+func Command(r Request, timeout time.Duration) string {
+	return protocol().Command(r, timeout)
+}
+
+// Explain says in plain words what the probe saw, e.g. "connection refused
+// (ECONNREFUSED): nothing listens on 127.0.0.1:4000" or "unix:/run/app/scgi.sock
+// answered 200 OK in 3ms".
+func Explain(r Result) string {
+	return protocol().Explain(r)
 }

@@ -8,30 +8,6 @@ import (
 	"ngx502/probes/cgiwire"
 )
 
-// Defaults nginx would fill in for a request from 127.0.0.1.
-const (
-	userAgent = "ngx502-probe"
-	// documentRoot is nginx's compiled-in root (prefix /usr/share/nginx + "html") for a
-	// location without a root directive; uwsgi apps rarely read it.
-	documentRoot = "/usr/share/nginx/html"
-)
-
-// withDefaults fills in what an empty field means.
-func withDefaults(r Request) Request {
-	if r.Network == "" {
-		r.Network = "tcp"
-	}
-	if r.Host == "" {
-		r.Host = "localhost"
-	}
-	if r.Path == "" {
-		r.Path = "/"
-	} else if !strings.HasPrefix(r.Path, "/") {
-		r.Path = "/" + r.Path
-	}
-	return r
-}
-
 // buildVars returns what Debian's /etc/nginx/uwsgi_params sends for a GET of r.Path,
 // in its order, with r.Params laid over it, then the client's User-Agent header as
 // nginx passes it (uwsgi_pass_request_headers on). HTTPS is "if_not_empty" there: an
@@ -39,23 +15,15 @@ func withDefaults(r Request) Request {
 func buildVars(r Request) []Param {
 	path, query, _ := strings.Cut(r.Path, "?")
 	vars := []Param{
-		{"QUERY_STRING", query},
-		{"REQUEST_METHOD", "GET"},
-		{"CONTENT_TYPE", ""},
-		{"CONTENT_LENGTH", ""},
-		{"REQUEST_URI", r.Path},
-		{"PATH_INFO", cgiwire.DocumentURI(path)},
-		{"DOCUMENT_ROOT", documentRoot},
-		{"SERVER_PROTOCOL", "HTTP/1.1"},
-		{"REQUEST_SCHEME", "http"},
-		{"HTTPS", ""},
-		{"REMOTE_ADDR", "127.0.0.1"},
-		{"REMOTE_PORT", "0"},
-		{"SERVER_PORT", "80"},
-		{"SERVER_NAME", cgiwire.HostOnly(r.Host)},
-		{"HTTP_HOST", r.Host},
+		{Name: "QUERY_STRING", Value: query},
+		{Name: "REQUEST_METHOD", Value: "GET"},
+		{Name: "CONTENT_TYPE", Value: ""},
+		{Name: "CONTENT_LENGTH", Value: ""},
+		{Name: "REQUEST_URI", Value: r.Path},
+		{Name: "PATH_INFO", Value: cgiwire.DocumentURI(path)},
+		{Name: "DOCUMENT_ROOT", Value: cgiwire.DocumentRoot},
 	}
-	return cgiwire.NginxParams(vars, r.Params, userAgent)
+	return cgiwire.NginxParams(append(vars, cgiwire.ConnectionVars(r.Host)...), r.Params)
 }
 
 // encodePacket builds the uwsgi packet: modifier1 0, the vars' size as uint16 LE,

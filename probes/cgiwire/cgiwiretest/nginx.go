@@ -1,4 +1,4 @@
-package uwsgi
+package cgiwiretest
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"ngx502/probes/cgiwire"
 	"ngx502/probes/nginxtest"
 )
 
@@ -23,7 +24,7 @@ func getAs(t *testing.T, n *nginxtest.Nginx, path, host string) (int, string) {
 		t.Fatal(err)
 	}
 	req.Host = host
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", cgiwire.UserAgent)
 	tr := &http.Transport{Proxy: nil, DisableCompression: true} // no Accept-Encoding, no Connection: close
 	defer tr.CloseIdleConnections()
 	resp, err := (&http.Client{Transport: tr}).Do(req)
@@ -35,25 +36,25 @@ func getAs(t *testing.T, n *nginxtest.Nginx, path, host string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// The probe's packet carries the variables nginx sends through Debian's uwsgi_params,
+// The probe's request carries the variables nginx sends through Debian's params file,
 // by name and in order, and nginx reads the backend's answer as the probe does.
-func TestSameVarsAsNginx(t *testing.T) {
-	app := nginxtest.UWSGIServer(t, nginxtest.AppReply("Status: 201 Created\r\nContent-Type: text/plain\r\n\r\nmade"))
+func testSameVarsAsNginx(t *testing.T, s Suite) {
+	app := s.Server(t, nginxtest.AppReply("Status: 201 Created\r\nContent-Type: text/plain\r\n\r\nmade"))
 	n := nginxtest.Start(t, nginxtest.Options{HTTP: fmt.Sprintf(`server {
     listen 127.0.0.1:{{.Port}};
     server_name test.local;
     location / {
-        include /etc/nginx/uwsgi_params;
-        uwsgi_param SCRIPT_NAME /app;
-        uwsgi_pass %s;
+        include /etc/nginx/%[1]s_params;
+        %[1]s_param SCRIPT_NAME /app;
+        %[1]s_pass %[2]s;
     }
-}`, app.Addr)})
+}`, s.Module, app.Addr)})
 	status, body := getAs(t, n, "/app/x?q=1", "test.local")
 	if status != 201 || body != "made" {
 		t.Fatalf("via nginx: %d %q\n%s", status, body, n.ErrorLogText())
 	}
 	viaNginx, _ := app.Last()
-	r := probe(t, Request{Address: app.Addr, Path: "/app/x?q=1", Host: "test.local", Params: []Param{{"SCRIPT_NAME", "/app"}}}, 5*time.Second)
+	r := s.ProbeLogged(t, cgiwire.Request{Address: app.Addr, Path: "/app/x?q=1", Host: "test.local", Params: []cgiwire.Param{{Name: "SCRIPT_NAME", Value: "/app"}}}, 5*time.Second)
 	if r.Err != nil || r.Status != 201 {
 		t.Fatalf("probe: %d %v", r.Status, r.Err)
 	}
@@ -69,8 +70,10 @@ func TestSameVarsAsNginx(t *testing.T) {
 	if !slices.Equal(nginxNames, probeNames) {
 		t.Fatalf("variable names differ\nnginx %v\nprobe %v", nginxNames, probeNames)
 	}
-	if viaNginx.Raw[0] != direct.Raw[0] || viaNginx.Raw[3] != direct.Raw[3] {
-		t.Errorf("modifiers: nginx %d/%d, probe %d/%d", viaNginx.Raw[0], viaNginx.Raw[3], direct.Raw[0], direct.Raw[3])
+	for _, i := range s.SameBytesAt {
+		if viaNginx.Raw[i] != direct.Raw[i] {
+			t.Errorf("byte %d: nginx %d, probe %d", i, viaNginx.Raw[i], direct.Raw[i])
+		}
 	}
 	for i, v := range viaNginx.Vars {
 		switch v.Name {
