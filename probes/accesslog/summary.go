@@ -2,6 +2,7 @@ package accesslog
 
 import (
 	"context"
+	"fmt"
 	"hash/maphash"
 	"time"
 
@@ -24,7 +25,7 @@ type Summary struct {
 	Requests int
 	Classes  [6]int // Requests by status class: [2] 2xx … [5] 5xx; [0] the rest (nginx's 009 relay of a non-HTTP answer)
 	Own      int    // lines of ngx502's own requests (logfile.ProbeMarker in the request, logfile.ProbeUserAgent in the User-Agent), not counted
-	Bad      int    // lines that do not match the format, skipped
+	Bad      int    // lines that do not match the format, skipped; with a since, those from the start of its window
 	// BadSample is the first bad line (at most 512 bytes, raw): every line
 	// bad means the format is not the one this log was written with.
 	BadSample string
@@ -49,7 +50,7 @@ type FileStat struct {
 	Read     bool   // read to its size at open without error
 	Err      error  // logfile's: wrapped fs.ErrPermission (suggest sudo), ErrNotFile (syslog:, a device), fs.ErrNotExist
 	Requests int    // lines counted from this file
-	Bad      int    // lines of this file that do not match the format
+	Bad      int    // lines of this file that do not match the format (with a since, from the start of its window)
 }
 
 // Summarize reads the access logs at paths and their rotated siblings
@@ -89,7 +90,11 @@ func summarize(ctx context.Context, paths []string, f *Format, since time.Time, 
 	return acc.summary(s)
 }
 
-// readFile scans one file into acc, up to its size at open.
+// readFile scans one file into acc, up to its size at open. A plain file
+// is read from the start of since's window, found by binary search on the
+// format's time (a rotated file wholly before it is not read at all); a
+// .gz, or a format without a time, is read from its start. The tally's
+// own since filter drops the lines of logfile.SeekMargin before since.
 func readFile(ctx context.Context, file logfile.File, acc *tally) FileStat {
 	st := FileStat{Path: file.Path, Size: file.Info.Size()}
 	r, err := logfile.Open(file)
@@ -100,8 +105,13 @@ func readFile(ctx context.Context, file logfile.File, acc *tally) FileStat {
 	defer r.Close()
 	st.Size = r.Size()
 	requests, bad := acc.requests, acc.bad
-	if sec := r.Section(); sec != nil {
-		err = acc.scanChunks(ctx, sec, sec.Size(), workersFor(sec.Size()))
+	window, err := r.Window(acc.since, acc.f.lineTime())
+	if err != nil {
+		st.Err = fmt.Errorf("%s: %w", file.Path, err)
+		return st
+	}
+	if window != nil {
+		err = acc.scanChunks(ctx, window, window.Size(), workersFor(window.Size()))
 	} else {
 		err = acc.scanFile(ctx, r)
 	}
@@ -112,4 +122,25 @@ func readFile(ctx context.Context, file logfile.File, acc *tally) FileStat {
 	}
 	st.Read = true
 	return st
+}
+
+// lineTime returns logfile's reader of a line's time by this format, the
+// same split the tally does first; nil when the format logs no time.
+func (f *Format) lineTime() logfile.LineTime {
+	if f.timeAt < 0 {
+		return nil
+	}
+	var v fields
+	var c clock
+	return func(line []byte) (time.Time, bool) {
+		pos, ok := f.splitLead(line)
+		if ok {
+			_, ok = f.split(line, &v, 0, int(f.timeAt)+1, pos)
+		}
+		if !ok {
+			return time.Time{}, false
+		}
+		r := f.toks[f.timeAt].role
+		return c.parse(r, f.get(line, &v, r))
+	}
 }
