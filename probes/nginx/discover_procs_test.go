@@ -55,7 +55,8 @@ func (s markerScript) write(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(t, os.Chmod(s.path, 0o755), os.Chown(s.path, fileUID(st), fileUID(st)))
+	uid := int(st.Sys().(*syscall.Stat_t).Uid)
+	must(t, os.Chmod(s.path, 0o755), os.Chown(s.path, uid, uid))
 }
 
 func (s markerScript) assertNeverRun(t *testing.T) {

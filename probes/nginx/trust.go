@@ -3,153 +3,18 @@ package nginx
 import (
 	"bufio"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
+
+	"ngx502/probes/filetrust"
 )
 
-// maxSymlinks bounds symlink resolution, as the kernel's ELOOP does.
-const maxSymlinks = 40
-
-// TrustBinary reports whether ngx502, running as root, may execute path: a
-// regular file owned by root and not writable by group or others, reached
-// only through directories (and symlinks) no one but root can change. why
-// says in plain words what is wrong when ok is false.
-func TrustBinary(path string) (ok bool, why string) {
-	if path == "" {
-		return false, "no binary named"
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false, fmt.Sprintf("cannot make %s absolute: %v", path, err)
-	}
-	why = walkTrusted(abs)
-	return why == "", why
-}
-
-// walkTrusted resolves abs one component at a time, checking each directory
-// it passes through before trusting what that directory holds; "" means
-// trusted. A symlink is judged by the directory holding it and then followed.
-func walkTrusted(abs string) string {
-	cur := "/"
-	curInfo, err := os.Lstat(cur)
-	if err != nil {
-		return fmt.Sprintf("cannot stat /: %v", err)
-	}
-	todo := splitPath(abs)
-	for links := 0; len(todo) > 0; {
-		c := todo[0]
-		todo = todo[1:]
-		switch c {
-		case "", ".":
-			continue
-		case "..":
-			// cur never holds a symlink, so its lexical parent is its real one.
-			cur = filepath.Dir(cur)
-			if curInfo, err = os.Lstat(cur); err != nil {
-				return fmt.Sprintf("cannot stat %s: %v", cur, err)
-			}
-			continue
-		}
-		next := filepath.Join(cur, c)
-		fi, err := os.Lstat(next)
-		if err != nil {
-			return fmt.Sprintf("cannot stat %s: %v", next, err)
-		}
-		if why := dirProblem(cur, curInfo, next, fi); why != "" {
-			return fmt.Sprintf("%s sits in %s, which %s", abs, cur, why)
-		}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			if links++; links > maxSymlinks {
-				return fmt.Sprintf("%s: too many symlinks", abs)
-			}
-			target, err := os.Readlink(next)
-			if err != nil {
-				return fmt.Sprintf("cannot read symlink %s: %v", next, err)
-			}
-			if filepath.IsAbs(target) {
-				cur = "/"
-				if curInfo, err = os.Lstat(cur); err != nil {
-					return fmt.Sprintf("cannot stat /: %v", err)
-				}
-			}
-			todo = append(splitPath(target), todo...)
-			continue
-		}
-		if len(todo) == 0 {
-			return fileProblem(next, fi)
-		}
-		if !fi.IsDir() {
-			return fmt.Sprintf("%s is not a directory", next)
-		}
-		cur, curInfo = next, fi
-	}
-	return fmt.Sprintf("%s is not a regular file", abs)
-}
-
-// splitPath splits a slash path into its components.
-func splitPath(p string) []string { return strings.Split(strings.Trim(p, "/"), "/") }
-
-// dirProblem says why dir (holding child) could be changed by someone other
-// than root, or "". A group/other-writable dir is only fine when sticky (no
-// one may replace another's entry) and child belongs to root.
-func dirProblem(dir string, info fs.FileInfo, child string, childInfo fs.FileInfo) string {
-	if uid := fileUID(info); uid != 0 {
-		return fmt.Sprintf("is owned by uid %d, not root", uid)
-	}
-	w := writableBy(info)
-	if w == "" {
-		return ""
-	}
-	if info.Mode()&fs.ModeSticky == 0 {
-		return "is writable by " + w
-	}
-	if uid := fileUID(childInfo); uid != 0 {
-		return fmt.Sprintf("is writable by %s, and %s in it is owned by uid %d", w, filepath.Base(child), uid)
-	}
-	return ""
-}
-
-// fileProblem says why the binary at p is not safe to run, or "".
-func fileProblem(p string, info fs.FileInfo) string {
-	if !info.Mode().IsRegular() {
-		return fmt.Sprintf("%s is not a regular file", p)
-	}
-	if uid := fileUID(info); uid != 0 {
-		return fmt.Sprintf("%s is owned by uid %d, not root", p, uid)
-	}
-	if w := writableBy(info); w != "" {
-		return fmt.Sprintf("%s is writable by %s", p, w)
-	}
-	return ""
-}
-
-// writableBy names who besides the owner may write: "group", "others",
-// "group and others", or "".
-func writableBy(info fs.FileInfo) string {
-	perm := info.Mode().Perm()
-	switch {
-	case perm&0o020 != 0 && perm&0o002 != 0:
-		return "group and others"
-	case perm&0o020 != 0:
-		return "group"
-	case perm&0o002 != 0:
-		return "others"
-	}
-	return ""
-}
-
-// fileUID is the owner of info; -1 when the platform does not say.
-func fileUID(info fs.FileInfo) int {
-	if st, ok := info.Sys().(*syscall.Stat_t); ok {
-		return int(st.Uid)
-	}
-	return -1
-}
+// TrustBinary reports whether ngx502, running as root, may execute path
+// (filetrust.Binary): why says in plain words what is wrong.
+func TrustBinary(path string) (ok bool, why string) { return filetrust.Binary(path) }
 
 // trustMaster fills m.UID, m.Trusted and m.Distrust from procDir
 // (/proc/PID): only a master run by root from a binary TrustBinary accepts
