@@ -107,6 +107,7 @@ func readAccessLogs(ctx context.Context, c *Case, o *Outcome) ([]Finding, string
 		}
 		finds = append(finds, accessFindings(c, sum, l, loaded, onDisk)...)
 		requests, failed = requests+sum.Requests, failed+sum.Classes[5]
+		o.Timeline.Status5xx.Merge(sum.Minutes5xx)
 	}
 	if failed == 0 {
 		return finds, ""

@@ -2,7 +2,11 @@
 // what the answers mean. Probes measure; steps interpret; ui only draws.
 package steps
 
-import "time"
+import (
+	"time"
+
+	"ngx502/probes/logfile"
+)
 
 // ID names one of the five triage steps.
 type ID string
@@ -92,6 +96,12 @@ type Finding struct {
 	Live int `json:"-"`
 }
 
+// Timeline counts, per minute over the window, the upstream errors of the
+// error log and the 5xx answers of the access log: when it began.
+type Timeline struct {
+	Upstream, Status5xx logfile.Minutes
+}
+
 // Outcome is what one step found.
 type Outcome struct {
 	Step     ID        `json:"id"`
@@ -109,6 +119,8 @@ type Outcome struct {
 	// Seen maps a subject to a URI nginx really requested from it (error
 	// log): what a probe of a regex or named location sends.
 	Seen map[string]string `json:"-"`
+	// Timeline is when nginx logged its failures, per minute (step 1).
+	Timeline Timeline `json:"-"`
 	// Unfinished says why the step stopped before it had looked at
 	// everything (cancelled, out of time); "" when it finished. What it
 	// shows is partial, so the verdict never calls such a run healthy.

@@ -35,6 +35,9 @@ func (m model) detailLines(i int, d dims) []string {
 	}
 	if s.has {
 		add(m.glyph(s.out.Status, false) + " " + st.summary.Render(clean(s.out.Summary)))
+		for _, line := range timelineLines(s.out.Timeline, w-2) {
+			add("  " + st.muted.Render(line))
+		}
 	}
 	if m.learn {
 		for _, line := range wrapIndent("why: "+s.info.Why, w, "     ") {

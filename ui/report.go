@@ -124,6 +124,9 @@ func writeText(w io.Writer, r steps.Report) {
 	for _, o := range r.Outcomes {
 		info := steps.InfoOf(o.Step)
 		fmt.Fprintf(w, "\n%d. %s [%s] %s\n", info.Number, info.Title, o.Status, clean(o.Summary))
+		for _, line := range timelineLines(o.Timeline, 72) {
+			fmt.Fprintf(w, "   %s\n", line)
+		}
 		for _, c := range o.Checks {
 			fmt.Fprintf(w, "   %s %s: %s\n", plainGlyph(c.Status), clean(c.Name), clean(c.Result))
 			if c.Command != "" {

@@ -41,6 +41,9 @@ func writeMarkdown(w io.Writer, r steps.Report) {
 	for _, o := range r.Outcomes {
 		info := steps.InfoOf(o.Step)
 		fmt.Fprintf(w, "\n## %d. %s — %s\n\n%s\n", info.Number, mdText(info.Title), o.Status, mdText(o.Summary))
+		if tl := timelineLines(o.Timeline, 72); len(tl) > 0 {
+			fmt.Fprintf(w, "\n```\n%s\n```\n", strings.Join(tl, "\n"))
+		}
 		if len(o.Checks) > 0 {
 			fmt.Fprint(w, "\n| check | status | result | command |\n|---|---|---|---|\n")
 			for _, c := range o.Checks {

@@ -98,6 +98,7 @@ func (t *tally) merge(p *tally) {
 	}
 	t.reqs.merge(&p.reqs)
 	t.fails.merge(&p.fails)
+	t.minutes.Merge(p.minutes)
 	t.groups.merge(p.groups)
 	t.ups.merge(p.ups)
 }

@@ -34,12 +34,14 @@ type Summary struct {
 	// RecentRequests, RecentFailed and Group.RecentCount count from it.
 	Newest, RecentFrom time.Time
 	RecentRequests     int
-	RecentFailed       int     // of RecentRequests, status 5xx
-	Grouped            int     // failed responses: the Counts of Groups plus Overflow.Count
-	Groups             []Group // at most MaxGroups, Count desc then Last desc
-	Overflow           Overflow
-	Upstreams          []Upstream // at most MaxUpstreams, most requests and failures first
-	OtherUpstreams     OtherUpstreams
+	RecentFailed       int // of RecentRequests, status 5xx
+	// Minutes5xx counts the 5xx answers per minute (formats with a time).
+	Minutes5xx     logfile.Minutes
+	Grouped        int     // failed responses: the Counts of Groups plus Overflow.Count
+	Groups         []Group // at most MaxGroups, Count desc then Last desc
+	Overflow       Overflow
+	Upstreams      []Upstream // at most MaxUpstreams, most requests and failures first
+	OtherUpstreams OtherUpstreams
 }
 
 // FileStat says what happened to one file. Read false with a nil Err

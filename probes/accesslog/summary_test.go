@@ -145,3 +145,24 @@ func TestSummarizeNotFiles(t *testing.T) {
 	eq(t, s.Files[3].Requests, 1)
 	eq(t, s.Requests, 1)
 }
+
+func TestSummaryCounts5xxPerMinute(t *testing.T) {
+	f, err := ParseFormat(`$remote_addr [$time_local] "$request" $status`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "access.log")
+	lines := `127.0.0.1 [02/Dec/2026:05:00:01 +0000] "GET / HTTP/1.1" 502
+127.0.0.1 [02/Dec/2026:05:00:40 +0000] "GET / HTTP/1.1" 200
+127.0.0.1 [02/Dec/2026:05:00:59 +0000] "GET / HTTP/1.1" 504
+127.0.0.1 [02/Dec/2026:05:03:00 +0000] "GET / HTTP/1.1" 502
+`
+	if err := os.WriteFile(path, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := Summarize(context.Background(), []string{path}, f, time.Time{}, 0)
+	m := s.Minutes5xx
+	if m.Total() != 3 || len(m.Counts) != 4 || m.Counts[0] != 2 || m.Counts[3] != 1 {
+		t.Errorf("5xx per minute %+v", m)
+	}
+}

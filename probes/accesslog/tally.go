@@ -27,6 +27,7 @@ type tally struct {
 	newest   time.Time
 	reqs     recentCounter
 	fails    recentCounter
+	minutes  logfile.Minutes // 5xx per minute, for when it began
 	groups   *groupTable
 	ups      *upstreamTable
 	seed     maphash.Seed // shared by the tables of tallies that merge
@@ -83,6 +84,7 @@ func (t *tally) line(line []byte, marked bool) {
 		t.reqs.add(sec)
 		if status >= 500 {
 			t.fails.add(sec)
+			t.minutes.Add(tm)
 		}
 		if tm.After(t.newest) {
 			t.newest = tm
@@ -203,6 +205,7 @@ func (t *tally) summary(s Summary) Summary {
 	s.Requests, s.Own, s.Bad, s.Classes, s.Grouped = t.requests, t.own, t.bad, t.classes, t.grouped
 	s.BadSample = string(t.badLine)
 	s.Newest = t.newest
+	s.Minutes5xx = t.minutes
 	var from int64
 	if !t.newest.IsZero() {
 		s.RecentFrom = t.newest.Add(-t.recent).Truncate(time.Second)
