@@ -35,7 +35,8 @@ func main() {
 }
 
 type cli struct {
-	mode   string // "wizard" or "report"
+	mode   string // "wizard", "report", "version" or "explain"
+	cause  string // explain: the cause to explain, "" for the list
 	format string
 	follow bool // report: then print new upstream errors as nginx logs them
 	opts   steps.Options
@@ -55,6 +56,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if c.mode == "version" {
 		fmt.Fprintln(stdout, "ngx502", version)
 		return exitOK
+	}
+	if c.mode == "explain" {
+		return explainCause(c.cause, stdout, stderr)
 	}
 	ctx, stop := interruptible(context.Background(), stderr)
 	defer stop()
@@ -105,6 +109,23 @@ func followLogs(ctx context.Context, kase *steps.Case, format string, rep steps.
 	return ui.ExitCode(rep)
 }
 
+// explainCause prints what a cause means, how nginx shows it, how ngx502
+// decides it and how to fix it; with no cause, the list of causes.
+func explainCause(cause string, stdout, stderr io.Writer) int {
+	if cause == "" {
+		fmt.Fprint(stdout, steps.ExplainList(80))
+		fmt.Fprintln(stdout, "\nngx502 explain CAUSE tells more about one.")
+		return exitOK
+	}
+	e, ok := steps.Explain(steps.CauseID(cause))
+	if !ok {
+		fmt.Fprintf(stderr, "ngx502: no cause %q; ngx502 explain lists them\n", cause)
+		return exitUsage
+	}
+	fmt.Fprint(stdout, e.Text(80))
+	return exitOK
+}
+
 // pickMaster lets the admin choose when several trusted nginx masters run
 // and neither --pid nor --conf said which; the run is then discovered
 // again for the one chosen.
@@ -131,10 +152,19 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 		case "report", "version":
 			c.mode = args[0]
 			args = args[1:]
+		case "explain":
+			c.mode = "explain"
+			if len(args) > 2 {
+				return c, fmt.Errorf("explain takes one cause, e.g. ngx502 explain upstream-refused")
+			}
+			if len(args) == 2 {
+				c.cause = args[1]
+			}
+			return c, nil
 		case "help":
 			args = []string{"-h"}
 		default:
-			return c, fmt.Errorf("unknown command %q (commands: report, version, help)", args[0])
+			return c, fmt.Errorf("unknown command %q (commands: report, explain, version, help)", args[0])
 		}
 	}
 	fs := flag.NewFlagSet("ngx502", flag.ContinueOnError)
@@ -187,6 +217,7 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 Usage:
   sudo ngx502 [flags]          the wizard: error log → upstream → config → network → restart
   sudo ngx502 report [flags]   the same run, printed (also used when there is no terminal)
+  ngx502 explain [CAUSE]       what a cause means, what nginx logs, how to fix it
   ngx502 version
 
 Only root's own nginx is trusted: a master not run by root from a root-owned

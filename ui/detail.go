@@ -9,6 +9,24 @@ import (
 	"ngx502/steps"
 )
 
+// learnVerdict teaches the verdict's cause before any restart: what it
+// means, the mechanism behind it, and where to read all of it.
+func (m model) learnVerdict(w int) []string {
+	e, ok := steps.Explain(m.verdict.Cause)
+	if !ok {
+		return nil
+	}
+	learn, _, _ := strings.Cut(e.Learn, "\n")
+	var l []string
+	for _, text := range []string{"about " + string(e.Cause) + ": " + e.Meaning, "learn more: " + learn} {
+		l = append(l, "")
+		for _, line := range wrapIndent(clean(text), w, "  ") {
+			l = append(l, m.st.muted.Render(line))
+		}
+	}
+	return append(l, m.st.command.Render(cut("$ ngx502 explain "+string(e.Cause), w)))
+}
+
 // detailLines is the right pane for row i: summary, teaching lines in
 // learn mode, findings, checks, and for step 5 the actions and the last
 // execution. Every line is cut to the pane's width.
@@ -45,6 +63,9 @@ func (m model) detailLines(i int, d dims) []string {
 		}
 		for _, line := range wrapIndent("$ "+clean(s.info.Command), w, "    ") {
 			l = append(l, st.command.Render(line))
+		}
+		if i == restartIdx && m.decided {
+			l = append(l, m.learnVerdict(w)...)
 		}
 	}
 	if !s.has {

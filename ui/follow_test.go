@@ -73,3 +73,13 @@ func TestFollowNeedsALog(t *testing.T) {
 		t.Error("f offered with no error log to follow")
 	}
 }
+
+func TestLearnModeTeachesTheVerdict(t *testing.T) {
+	m, _ := finished(t, refusedOutcomes())
+	m, _ = press(t, m, "l")
+	m.selectStep(restartIdx)
+	text := strings.Join(m.detailLines(restartIdx, m.dims()), "\n")
+	if !strings.Contains(text, "about upstream-refused:") || !strings.Contains(text, "$ ngx502 explain upstream-refused") {
+		t.Errorf("learn mode on step 5 does not teach the verdict:\n%s", text)
+	}
+}
