@@ -29,20 +29,36 @@ func Binary(path string) (ok bool, why string) {
 	if err != nil {
 		return false, fmt.Sprintf("cannot make %s absolute: %v", path, err)
 	}
-	why = walkTrusted(abs)
+	return In("/", abs)
+}
+
+// In is Binary for rel, an absolute path inside the box rooted at root (a
+// container's or a test's tree): an absolute symlink target resolves
+// under root again, and root's own parents are checked too.
+func In(root, rel string) (ok bool, why string) {
+	if !strings.HasPrefix(rel, "/") {
+		return false, fmt.Sprintf("%q is not an absolute path", rel)
+	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return false, fmt.Sprintf("cannot make %s absolute: %v", root, err)
+	}
+	why = walkTrusted(absRoot, rel)
 	return why == "", why
 }
 
-// walkTrusted resolves abs one component at a time, checking each directory
-// it passes through before trusting what that directory holds; "" means
-// trusted. A symlink is judged by the directory holding it and then followed.
-func walkTrusted(abs string) string {
+// walkTrusted resolves rel under root one component at a time from "/",
+// checking each directory before trusting what it holds; "" means trusted.
+// An absolute symlink target restarts the walk at root, so a fake root keeps
+// its own layout and its parents are checked again.
+func walkTrusted(root, rel string) string {
+	rootParts := splitPath(root)
+	todo := append(append([]string{}, rootParts...), splitPath(rel)...)
 	cur := "/"
 	curInfo, err := os.Lstat(cur)
 	if err != nil {
 		return fmt.Sprintf("cannot stat /: %v", err)
 	}
-	todo := splitPath(abs)
 	for links := 0; len(todo) > 0; {
 		c := todo[0]
 		todo = todo[1:]
@@ -63,11 +79,11 @@ func walkTrusted(abs string) string {
 			return fmt.Sprintf("cannot stat %s: %v", next, err)
 		}
 		if why := dirProblem(cur, curInfo, next, fi); why != "" {
-			return fmt.Sprintf("%s sits in %s, which %s", abs, cur, why)
+			return fmt.Sprintf("%s sits in %s, which %s", rel, cur, why)
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
 			if links++; links > maxSymlinks {
-				return fmt.Sprintf("%s: too many symlinks", abs)
+				return fmt.Sprintf("%s: too many symlinks", rel)
 			}
 			target, err := os.Readlink(next)
 			if err != nil {
@@ -78,19 +94,21 @@ func walkTrusted(abs string) string {
 				if curInfo, err = os.Lstat(cur); err != nil {
 					return fmt.Sprintf("cannot stat /: %v", err)
 				}
+				todo = append(append(append([]string{}, rootParts...), splitPath(target)...), todo...)
+				continue
 			}
 			todo = append(splitPath(target), todo...)
 			continue
 		}
 		if len(todo) == 0 {
-			return fileProblem(next, fi)
+			return fileProblem(rel, fi)
 		}
 		if !fi.IsDir() {
 			return fmt.Sprintf("%s is not a directory", next)
 		}
 		cur, curInfo = next, fi
 	}
-	return fmt.Sprintf("%s is not a regular file", abs)
+	return fmt.Sprintf("%s is not a regular file", rel)
 }
 
 // splitPath splits a slash path into its components.
@@ -126,6 +144,9 @@ func fileProblem(p string, info fs.FileInfo) string {
 	}
 	if w := writableBy(info); w != "" {
 		return fmt.Sprintf("%s is writable by %s", p, w)
+	}
+	if info.Mode().Perm()&0o111 == 0 {
+		return fmt.Sprintf("%s is not executable", p)
 	}
 	return ""
 }

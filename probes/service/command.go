@@ -9,6 +9,9 @@ type Command struct {
 	Argv    []string
 	Why     string
 	Changes string // what it changes on the box, said before it runs
+	// ExplicitYes: never run on a blanket confirmation (--fix all): it acts on
+	// more than the service (a whole container) or by pid, so the admin says y to it alone.
+	ExplicitYes bool
 }
 
 // String renders Argv shell-quoted for display and copy-paste; Run never uses a shell.

@@ -13,7 +13,7 @@ import (
 // Manager names the init system that owns services on the box.
 type Manager string
 
-// The managers DetectManager can report.
+// The managers DetectManager can report; ManagerFor reports these too.
 const (
 	Systemd Manager = "systemd"
 	OpenRC  Manager = "openrc"
@@ -21,7 +21,18 @@ const (
 	None    Manager = "none"
 )
 
-// DetectManager reports which service manager runs under root (normally "/").
+// The managers only ManagerFor reports: they control one service, not the box.
+const (
+	Runit        Manager = "runit"       // runsv supervises it; sv acts on it
+	S6           Manager = "s6"          // s6-supervise supervises it; s6-svc acts on it
+	Supervisord  Manager = "supervisord" // a [program:] of supervisord; supervisorctl acts on it
+	InContainer  Manager = "container"   // docker or podman restart the whole container
+	PlainProcess Manager = "process"     // started by hand: nothing restarts it but the admin
+)
+
+// DetectManager reports which service manager runs under root (normally "/"),
+// box-wide; ManagerFor answers per service and also finds SysV scripts usable
+// without init as PID 1, runit, s6, supervisord, containers and plain processes.
 // It looks for the manager's own runtime marker rather than installed tools,
 // because systemctl and service are often installed where nothing answers them
 // (containers, and this box, whose PID 1 is neither systemd nor init):
