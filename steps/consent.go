@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"ngx502/probes/filetrust"
 	"ngx502/probes/nginx"
 )
 
@@ -38,7 +39,7 @@ func testConsent(c *Case) (ok, refused bool, why string) {
 	// The same rule as for a binary: owned by root, writable by no one
 	// else, reached through directories only root can change.
 	for _, f := range append(append([]string(nil), c.Config.Files...), c.Config.Modules...) {
-		if ok, why := nginx.TrustBinary(f); !ok {
+		if ok, why := filetrust.File(f); !ok {
 			return false, false, why
 		}
 	}

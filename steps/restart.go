@@ -3,12 +3,9 @@ package steps
 import (
 	"context"
 	"fmt"
-	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
-	"ngx502/probes/netcheck"
 	"ngx502/probes/nginx"
 	"ngx502/probes/service"
 )
@@ -41,7 +38,7 @@ func planRestart(ctx context.Context, c *Case, prior []Outcome) Outcome {
 	o.add(test)
 	blocked := gateBlocks(test)
 	v := Decide(prior)
-	a, note, ok := backendAction(c, v)
+	a, note, ok := backendAction(ctx, c, v)
 	if note.Name != "" {
 		o.add(note)
 	}
@@ -53,8 +50,10 @@ func planRestart(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		var r Action
 		if c.Install.Master == nil {
 			r = actionOf("start nginx", startNginx(c), true)
+			r.ID = "start-nginx"
 		} else {
 			r = actionOf("reload nginx", reloadNginx(c), true)
+			r.ID = "reload-nginx"
 		}
 		r.Blocked = blocked
 		if reloadCures(v.Cause) {
@@ -124,63 +123,6 @@ func configTest(ctx context.Context, c *Case, prior []Outcome) Check {
 	}
 	_, ch, _, _ := testIfAllowed(ctx, c)
 	return ch
-}
-
-// backendAction restarts the service that owns (or, by its own unit file,
-// should own) the upstream the verdict blames.
-func backendAction(c *Case, v Verdict) (Action, Check, bool) {
-	switch v.Cause {
-	case CauseRefused, CauseSocketMissing, CauseTimeout, CauseClosed, CauseReset, CauseInvalid, CauseNoLive, CauseFastCGI, CauseBusy:
-	default:
-		return Action{}, Check{}, false
-	}
-	note := Check{Name: "service for " + v.Subject, Command: "systemctl list-units --type=service | grep -i app; sudo ss -ltnpx", Status: Warn}
-	unit, why := ownerUnit(c, v.Subject)
-	if unit == "" {
-		note.Result = "no process or unit file names " + v.Subject + ": start the application that should serve it by hand"
-		return Action{}, note, false
-	}
-	cmd, ok := service.RestartService(c.Manager, unit)
-	if !ok {
-		note.Result = why + "; no service manager answers here (" + string(c.Manager) + "): start it by hand"
-		return Action{}, note, false
-	}
-	note.Status, note.Result = Pass, why
-	a := actionOf("restart "+unit, cmd, true)
-	a.Changes = why + "; " + a.Changes
-	return a, note, true
-}
-
-// ownerUnit finds the unit of the process listening on subject, else the
-// unit whose own configuration names that port or socket.
-func ownerUnit(c *Case, subject string) (unit, why string) {
-	path, isUnix := strings.CutPrefix(subject, "unix:")
-	ap, apErr := netip.ParseAddrPort(subject)
-	if table, err := netcheck.ReadTable(c.Opts.ProcRoot); err == nil {
-		var ls []netcheck.Listener
-		switch {
-		case isUnix:
-			ls = table.ForUnix(path)
-		case apErr == nil:
-			ls = table.ForTCP(ap)
-		}
-		for _, l := range ls {
-			if u := service.UnitOfPID(c.Opts.ProcRoot, l.PID); u != "" {
-				return u, fmt.Sprintf("%s (pid %d) listens on %s", u, l.PID, subject)
-			}
-		}
-	}
-	port := ""
-	if apErr == nil {
-		port = strconv.Itoa(int(ap.Port()))
-	}
-	if !isUnix {
-		path = ""
-	}
-	for _, cand := range service.Candidates(c.Opts.Root, port, path) {
-		return cand.Unit, fmt.Sprintf("%s should serve %s (%s:%d: %s)", cand.Unit, subject, cand.File, cand.Line, cand.Text)
-	}
-	return "", ""
 }
 
 // reloadNginx reloads through the unit that runs the master; a master

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,43 +12,72 @@ import (
 	"ngx502/probes/service"
 )
 
-// On a systemd box whose unit file says it serves the refused port, step 5
-// proposes restarting exactly that unit (argv, not a shell string).
+// On a systemd box (PID 1 is systemd) whose unit file says it serves the
+// refused port, step 5 proposes starting exactly that unit, with the
+// box's own systemctl (argv, not a shell string).
 func TestBackendActionFromUnitFile(t *testing.T) {
-	root := t.TempDir()
-	unit := filepath.Join(root, "etc/systemd/system/shop.service")
-	if err := os.MkdirAll(filepath.Dir(unit), 0o755); err != nil {
-		t.Fatal(err)
+	root, procRoot := t.TempDir(), t.TempDir()
+	write := func(path, text string, mode os.FileMode) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), mode); err != nil {
+			t.Fatal(err)
+		}
 	}
+	write(filepath.Join(root, "etc/systemd/system/shop.service"), "[Service]\nExecStart=/usr/bin/gunicorn -b 127.0.0.1:48213 shop:app\n", 0o644)
+	write(filepath.Join(root, "usr/bin/systemctl"), "#!/bin/sh\n", 0o755)
+	write(filepath.Join(procRoot, "1/comm"), "systemd\n", 0o644)
 	if err := os.MkdirAll(filepath.Join(root, "run/systemd/system"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(unit, []byte("[Service]\nExecStart=/usr/bin/gunicorn -b 127.0.0.1:48213 shop:app\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := &Case{Opts: Options{Root: root, ProcRoot: "/proc"}.withDefaults(), Manager: service.DetectManager(root)}
-	if c.Manager != service.Systemd {
-		t.Fatalf("fake root detected as %s, want systemd", c.Manager)
-	}
-	a, note, ok := backendAction(c, Verdict{Cause: CauseRefused, Subject: "127.0.0.1:48213"})
+	c := &Case{Opts: Options{Root: root, ProcRoot: procRoot}.withDefaults(), Manager: service.DetectManager(root)}
+	a, note, ok := backendAction(context.Background(), c, Verdict{Cause: CauseRefused, Subject: "127.0.0.1:48213"})
 	if !ok {
 		t.Fatalf("no action; note %+v", note)
 	}
-	if want := []string{"systemctl", "restart", "shop.service"}; !slices.Equal(a.Argv, want) {
+	if want := []string{"/usr/bin/systemctl", "start", "shop.service"}; !slices.Equal(a.Argv, want) {
 		t.Errorf("argv %q, want %q", a.Argv, want)
 	}
-	if !strings.Contains(a.Changes, "shop.service should serve 127.0.0.1:48213") || !a.Gated {
-		t.Errorf("action %+v: want the unit file line as the reason and a gate", a)
+	if !strings.Contains(a.Changes, "shop.service should serve 127.0.0.1:48213") || !a.Gated || a.ID != "start-backend" {
+		t.Errorf("action %+v: want the unit file line as the reason, a gate and a stable ID", a)
 	}
 
-	// No service manager: say who should serve it, propose nothing to run.
-	c.Manager = service.None
-	if _, note, ok := backendAction(c, Verdict{Cause: CauseRefused, Subject: "127.0.0.1:48213"}); ok || !strings.Contains(note.Result, "start it by hand") {
-		t.Errorf("without a manager: ok=%v note %q", ok, note.Result)
+	// PID 1 is not systemd: systemctl would not answer, so nothing is run.
+	write(filepath.Join(procRoot, "1/comm"), "bash\n", 0o644)
+	if _, note, ok := backendAction(context.Background(), c, Verdict{Cause: CauseRefused, Subject: "127.0.0.1:48213"}); ok {
+		t.Errorf("without systemd as PID 1: an action was offered (%q)", note.Result)
 	}
 	// A verdict that no restart fixes gets no backend action.
-	if _, _, ok := backendAction(c, Verdict{Cause: CauseHeaderTooBig, Subject: "127.0.0.1:48213"}); ok {
+	if _, _, ok := backendAction(context.Background(), c, Verdict{Cause: CauseHeaderTooBig, Subject: "127.0.0.1:48213"}); ok {
 		t.Error("header-too-big is fixed in the config, not by a restart")
+	}
+}
+
+// On this very box (a Debian container: PID 1 is not systemd, php8.2-fpm
+// installed with its SysV init script), a missing php-fpm socket is fixed
+// by `service php8.2-fpm start` — proposed, not run.
+func TestBackendActionSysVOnThisBox(t *testing.T) {
+	if _, err := os.Stat("/etc/init.d/php8.2-fpm"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI installs php8.2-fpm: %v", err)
+		}
+		t.Skip("php8.2-fpm is not installed")
+	}
+	if _, err := os.Stat("/run/php/php8.2-fpm.sock"); err == nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the CI box's own php-fpm runs: this test needs it stopped")
+		}
+		t.Skip("the box's own php-fpm runs: nothing to start")
+	}
+	c := &Case{Opts: Options{}.withDefaults()}
+	a, note, ok := backendAction(context.Background(), c, Verdict{Cause: CauseSocketMissing, Subject: "unix:/run/php/php8.2-fpm.sock"})
+	if !ok {
+		t.Fatalf("no action; note %q", note.Result)
+	}
+	if want := []string{"/usr/sbin/service", "php8.2-fpm", "start"}; !slices.Equal(a.Argv, want) {
+		t.Errorf("argv %q, want %q", a.Argv, want)
 	}
 }
 

@@ -43,7 +43,18 @@ func In(root, rel string) (ok bool, why string) {
 	if err != nil {
 		return false, fmt.Sprintf("cannot make %s absolute: %v", root, err)
 	}
-	why = walkTrusted(absRoot, rel)
+	why = walkTrusted(absRoot, rel, true)
+	return why == "", why
+}
+
+// File is Binary's rule for a file root reads and believes rather than
+// runs (a config file, a module nginx loads): it need not be executable.
+func File(path string) (ok bool, why string) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false, fmt.Sprintf("cannot make %s absolute: %v", path, err)
+	}
+	why = walkTrusted("/", abs, false)
 	return why == "", why
 }
 
@@ -51,7 +62,7 @@ func In(root, rel string) (ok bool, why string) {
 // checking each directory before trusting what it holds; "" means trusted.
 // An absolute symlink target restarts the walk at root, so a fake root keeps
 // its own layout and its parents are checked again.
-func walkTrusted(root, rel string) string {
+func walkTrusted(root, rel string, exec bool) string {
 	rootParts := splitPath(root)
 	todo := append(append([]string{}, rootParts...), splitPath(rel)...)
 	cur := "/"
@@ -101,7 +112,7 @@ func walkTrusted(root, rel string) string {
 			continue
 		}
 		if len(todo) == 0 {
-			return fileProblem(rel, fi)
+			return fileProblem(rel, fi, exec)
 		}
 		if !fi.IsDir() {
 			return fmt.Sprintf("%s is not a directory", next)
@@ -134,8 +145,9 @@ func dirProblem(dir string, info fs.FileInfo, child string, childInfo fs.FileInf
 	return ""
 }
 
-// fileProblem says why the binary at p is not safe to run, or "".
-func fileProblem(p string, info fs.FileInfo) string {
+// fileProblem says why the file at p is not safe to run (exec) or to
+// believe, or "".
+func fileProblem(p string, info fs.FileInfo, exec bool) string {
 	if !info.Mode().IsRegular() {
 		return fmt.Sprintf("%s is not a regular file", p)
 	}
@@ -145,7 +157,7 @@ func fileProblem(p string, info fs.FileInfo) string {
 	if w := writableBy(info); w != "" {
 		return fmt.Sprintf("%s is writable by %s", p, w)
 	}
-	if info.Mode().Perm()&0o111 == 0 {
+	if exec && info.Mode().Perm()&0o111 == 0 {
 		return fmt.Sprintf("%s is not executable", p)
 	}
 	return ""

@@ -40,3 +40,19 @@ func TestBinary(t *testing.T) {
 		t.Error("an empty path trusted")
 	}
 }
+
+// A config file need not be executable; a binary must be.
+func TestFileAndBinary(t *testing.T) {
+	conf := filepath.Join(t.TempDir(), "nginx.conf")
+	if err := os.WriteFile(conf, []byte("events {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	okFile, whyFile := File(conf)
+	okBin, whyBin := Binary(conf)
+	if os.Geteuid() == 0 && !okFile {
+		t.Errorf("root's 0644 config refused: %s", whyFile)
+	}
+	if okBin || !strings.Contains(whyBin, "not executable") && !strings.Contains(whyBin, "owned by uid") {
+		t.Errorf("a 0644 file trusted as a binary: %v %q", okBin, whyBin)
+	}
+}
