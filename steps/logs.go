@@ -17,7 +17,16 @@ import (
 // upstream errors (peer × kind) into a finding.
 func runLogs(ctx context.Context, c *Case) Outcome {
 	o := Outcome{Status: Pass}
-	sum := errlog.Summarize(ctx, c.ErrorLogs, c.Since, time.Local)
+	streams, where := c.logSources()
+	for _, ch := range where {
+		o.add(ch)
+	}
+	sources := make([]errlog.Source, len(streams))
+	for i, st := range streams {
+		sources[i] = errlog.Source{Name: st.name, Open: st.open}
+	}
+	sum := errlog.SummarizeWith(ctx, c.ErrorLogs, sources, c.Since, time.Local)
+	o.Timeline.Upstream = sum.Minutes
 	readable := 0
 	for _, f := range sum.Files {
 		o.add(fileCheck(f, c.Since))
@@ -64,7 +73,7 @@ func fileCheck(f errlog.FileStat, since time.Time) Check {
 	case f.Err != nil && errors.Is(f.Err, fs.ErrPermission):
 		ch.Status, ch.Result = Warn, "permission denied — run ngx502 with sudo to read it"
 	case errors.Is(f.Err, errlog.ErrNotFile):
-		ch.Status, ch.Result = Warn, "not a file nginx writes to disk (stderr/syslog: read it with journalctl -u nginx)"
+		ch.Status, ch.Result = Warn, "not a file on disk: where nginx sends it, and what was read from there, is said above"
 	case f.Err != nil && errors.Is(f.Err, fs.ErrNotExist):
 		ch.Status, ch.Result = Warn, "does not exist (nginx has not written it yet, or logs elsewhere)"
 	case f.Err != nil:

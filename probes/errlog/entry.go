@@ -4,7 +4,6 @@
 package errlog
 
 import (
-	"strings"
 	"time"
 )
 
@@ -46,14 +45,23 @@ func ParseLine(line []byte, loc *time.Location) (Entry, bool) {
 	return p.parse(string(line)), true
 }
 
-// parser carries the location and a one-entry timestamp cache: consecutive
-// log lines share their second most of the time, and time.Date with a
-// location is the costliest step of a parse.
+// parser carries the location and the clock caches: consecutive log lines
+// share their second most of the time and their minute nearly always,
+// and time.Date with a location is the costliest step of a parse.
 type parser struct {
 	loc    *time.Location
 	lastTS [19]byte
 	last   time.Time
 	cached bool
+	minute minuteClock
+}
+
+// minuteClock is the time of second 0 of one minute, valid for every
+// second of it when no zone transition is near (see stamp).
+type minuteClock struct {
+	ts   [16]byte // "YYYY/MM/DD HH:MM"
+	base time.Time
+	ok   bool
 }
 
 // header is the fixed part of an entry: "TIME [LEVEL] PID#TID: [*CID ]".
@@ -84,7 +92,7 @@ func readHeader[T string | []byte](p *parser, line T) (header, bool) {
 	if j >= len(line) || line[j] != ']' {
 		return h, false
 	}
-	h.level = level(string(line[i:j]))
+	h.level = level(line[i:j])
 	i = j + 1
 	if h.level == "" || i >= len(line) || line[i] != ' ' {
 		return h, false
@@ -117,32 +125,51 @@ func readHeader[T string | []byte](p *parser, line T) (header, bool) {
 
 // level returns nginx's name for an err_levels[] entry (ngx_log.c), or "".
 // Returning the constant keeps Entry.Level from pinning the raw line.
-func level(s string) string {
-	switch s {
-	case "emerg":
-		return "emerg"
-	case "alert":
-		return "alert"
-	case "crit":
-		return "crit"
-	case "error":
-		return "error"
-	case "warn":
-		return "warn"
-	case "notice":
-		return "notice"
-	case "info":
-		return "info"
-	case "debug":
-		return "debug"
+func level[T string | []byte](s T) string {
+	if len(s) < 4 {
+		return ""
 	}
-	return ""
+	var name string
+	switch s[0] { // one comparison, not eight
+	case 'e':
+		name = "error"
+		if s[1] == 'm' {
+			name = "emerg"
+		}
+	case 'a':
+		name = "alert"
+	case 'c':
+		name = "crit"
+	case 'w':
+		name = "warn"
+	case 'n':
+		name = "notice"
+	case 'i':
+		name = "info"
+	case 'd':
+		name = "debug"
+	}
+	if string(s) != name {
+		return ""
+	}
+	return name
 }
 
-// stamp converts "YYYY/MM/DD HH:MM:SS" using the cache when the second repeats.
+// stamp converts "YYYY/MM/DD HH:MM:SS" using the caches when the second or
+// the minute repeats.
 func stamp[T string | []byte](p *parser, ts T) (time.Time, bool) {
-	if p.cached && string(ts) == string(p.lastTS[:]) {
+	if p.cached && sameStamp(ts, p.lastTS[:], 19) {
 		return p.last, true
+	}
+	if p.minute.ok && sameStamp(ts, p.minute.ts[:], 16) { // its digits were checked then
+		s1, s0 := ts[17], ts[18]
+		if s1 < '0' || s1 > '9' || s0 < '0' || s0 > '9' || (s1-'0')*10+(s0-'0') > 60 {
+			return time.Time{}, false
+		}
+		t := p.minute.base.Add(time.Duration((s1-'0')*10+(s0-'0')) * time.Second)
+		copy(p.lastTS[:], ts)
+		p.last, p.cached = t, true
+		return t, true
 	}
 	var v [6]int
 	for k, off := range [6]int{0, 5, 8, 11, 14, 17} {
@@ -166,20 +193,66 @@ func stamp[T string | []byte](p *parser, ts T) (time.Time, bool) {
 		loc = time.Local
 	}
 	t := time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], 0, loc)
+	p.minute = newMinuteClock(ts[:16], v, loc)
 	copy(p.lastTS[:], ts)
 	p.last, p.cached = t, true
 	return t, true
 }
 
+// sameStamp is string(ts[:n]) == string(c[:n]) for the 16 or 19 bytes of
+// a timestamp, as word loads: it runs for every line.
+func sameStamp[T string | []byte](ts T, c []byte, n int) bool {
+	if word(ts, 0) != word(c, 0) || word(ts, 8) != word(c, 8) {
+		return false
+	}
+	return n == 16 || ts[16] == c[16] && ts[17] == c[17] && ts[18] == c[18]
+}
+
+// word is the little-endian 8 bytes at s[i:] (the compiler makes it one load).
+func word[T string | []byte](s T, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// newMinuteClock caches second 0 of the minute in ts. Adding seconds to
+// it gives what time.Date gives only if one zone period covers both the
+// wall clock read as UTC and the instants of the whole minute (time.Date
+// looks the offset up at both), so near a transition it is not used.
+func newMinuteClock[T string | []byte](ts T, v [6]int, loc *time.Location) minuteClock {
+	m := minuteClock{base: time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], 0, 0, loc)}
+	copy(m.ts[:], ts)
+	start, end := m.base.ZoneBounds()
+	_, off := m.base.Zone()
+	at := m.base.Unix()
+	lo, hi := min(at, at+int64(off)), max(at, at+int64(off))+60 // second 60: a leap second is the next minute
+	m.ok = (start.IsZero() || start.Unix() <= lo) && (end.IsZero() || end.Unix() > hi)
+	return m
+}
+
 // parse parses a whole entry whose header readHeader accepted. Every string
-// field is a substring of raw, so a parse costs one allocation (raw itself).
+// field is a substring of raw, so a parse costs no allocation beyond raw.
 func (p *parser) parse(raw string) Entry {
 	h, _ := readHeader(p, raw)
-	e := Entry{Raw: raw, Time: h.time, Level: h.level, PID: h.pid, TID: h.tid, CID: h.cid}
-	body := strings.TrimRight(raw[h.msg:], "\r\n")
-	e.Truncated = len(strings.TrimRight(raw, "\r\n")) >= maxEntry
-	splitBody(&e, body)
+	var e Entry
+	parseWith(&e, raw, h)
 	return e
+}
+
+// parseWith fills e from raw, whose header h a reader already read.
+func parseWith(e *Entry, raw string, h header) {
+	*e = Entry{Raw: raw, Time: h.time, Level: h.level, PID: h.pid, TID: h.tid, CID: h.cid}
+	whole := trimEOL(raw)
+	e.Truncated = len(whole) >= maxEntry
+	splitBody(e, whole[min(h.msg, len(whole)):])
+}
+
+// trimEOL is strings.TrimRight(s, "\r\n") without building a cutset.
+func trimEOL(s string) string {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // digits reads a decimal number at line[i:] (at most 18 digits: no overflow).

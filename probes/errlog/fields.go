@@ -44,53 +44,84 @@ func markerText(id int) string {
 	return "\x00"
 }
 
-// markerAt returns the marker s starts with (s[0:2] is ", "), or -1.
+// markerAt returns the marker s starts with (s[0:2] is ", "), or -1. It
+// runs for every ", " of every entry, so it compares words, not bytes.
 func markerAt(s string) int {
-	var cands [3]int
+	var id int
 	switch s[2] {
 	case 'r':
-		cands = [3]int{mReferrer, mRequest, mResolver}
+		switch {
+		case hasMarker(s, mReferrer):
+			return mReferrer
+		case hasMarker(s, mRequest):
+			return mRequest
+		}
+		id = mResolver
 	case 'h':
-		cands = [3]int{mHost, -1, -1}
+		id = mHost
 	case 'u':
-		cands = [3]int{mUpstream, mUDPClient, -1}
+		if hasMarker(s, mUpstream) {
+			return mUpstream
+		}
+		id = mUDPClient
 	case 's':
-		cands = [3]int{mSubrequest, -1, -1}
+		id = mSubrequest
 	case 'c':
-		cands = [3]int{mClient, -1, -1}
+		id = mClient
 	case 'b':
-		cands = [3]int{mStreamTail, -1, -1}
+		id = mStreamTail
 	default:
 		return -1
 	}
-	for _, id := range cands {
-		if id >= 0 && strings.HasPrefix(s, markerText(id)) {
-			return id
-		}
+	if hasMarker(s, id) {
+		return id
 	}
 	return -1
 }
 
-// mark is a marker found at pos.
-type mark struct {
-	pos int
-	id  int
+// hasMarker is strings.HasPrefix(s, markerText(id)) by word compares:
+// every marker is 9 to 23 bytes, so two or three overlapping 8-byte loads
+// cover it.
+func hasMarker(s string, id int) bool {
+	m := markerText(id)
+	n := len(m)
+	if len(s) < n || word(s, 0) != word(m, 0) || word(s, n-8) != word(m, n-8) {
+		return false
+	}
+	return n <= 16 || word(s, 8) == word(m, 8)
 }
 
-// marks are the markers of one entry in ascending position.
-type marks []mark
+// mark is a marker found at pos, ending at end; prev is the index of the
+// previous mark with the same id, or -1.
+type mark struct {
+	pos, end, prev int
+}
 
-// find collects the markers of s into buf (no allocation for sane lines).
-func find(s string, buf marks) marks {
+// marks are the markers of one entry in ascending position, and the
+// index of the last one of each id (-1: none), so a lookup walks only
+// the marks of its id.
+type marks struct {
+	list   []mark
+	lastOf [nMarkers]int
+}
+
+// find collects the markers of s, in list's storage (no allocation for
+// sane lines).
+func find(s string, list []mark) marks {
+	ms := marks{list: list[:0]}
+	for id := range ms.lastOf {
+		ms.lastOf[id] = -1
+	}
 	for i := 0; ; {
 		j := strings.IndexByte(s[i:], ',')
 		if j < 0 {
-			return buf
+			return ms
 		}
 		i += j
 		if i+2 < len(s) && s[i+1] == ' ' {
 			if id := markerAt(s[i:]); id >= 0 {
-				buf = append(buf, mark{i, id})
+				ms.list = append(ms.list, mark{pos: i, end: i + len(markerText(id)), prev: ms.lastOf[id]})
+				ms.lastOf[id] = len(ms.list) - 1
 			}
 		}
 		i++
@@ -98,11 +129,10 @@ func find(s string, buf marks) marks {
 }
 
 // last is strings.LastIndex(s[:end], markerText(id)) from the collected marks.
-func (ms marks) last(id, end int) int {
-	n := len(markerText(id))
-	for k := len(ms) - 1; k >= 0; k-- {
-		if ms[k].id == id && ms[k].pos+n <= end {
-			return ms[k].pos
+func (ms *marks) last(id, end int) int {
+	for k := ms.lastOf[id]; k >= 0; k = ms.list[k].prev {
+		if ms.list[k].end <= end {
+			return ms.list[k].pos
 		}
 	}
 	return -1
@@ -114,8 +144,15 @@ func (ms marks) last(id, end int) int {
 // field is anchored on the end of the entry, the next one on the start of
 // the field just taken.
 func splitBody(e *Entry, body string) {
-	var buf [24]mark
-	ms := find(body, buf[:0])
+	var buf [16]mark // zeroed for every entry: room for sane lines only
+	ms := find(body, buf[:])
+	splitMessage(e, peelContext(e, body, &ms))
+}
+
+// peelContext fills the context fields of e from body and returns what
+// is left: message, errno group and action, which splitMessage reads
+// from that alone.
+func peelContext(e *Entry, body string, ms *marks) string {
 	rem := body
 	if i := ms.last(mStreamTail, len(rem)); i >= 0 {
 		rem = rem[:i]
@@ -128,10 +165,15 @@ func splitBody(e *Entry, body string) {
 			rem = rem[:i]
 		}
 	}
+	return rem
+}
+
+// splitMessage fills Message, Errno, ErrText and Action from rem.
+func splitMessage(e *Entry, rem string) {
 	// log->action is a short phrase: look for " while " near the end only
 	const maxAction = 80
 	from := max(0, len(rem)-maxAction-len(" while "))
-	if i := strings.LastIndex(rem[from:], " while "); i >= 0 && isAction(rem[from+i+len(" while "):]) {
+	if i := lastIndexWhile(rem[from:]); i >= 0 && isAction(rem[from+i+len(" while "):]) {
 		e.Action = rem[from+i+len(" while "):]
 		rem = rem[:from+i]
 	}
@@ -141,7 +183,7 @@ func splitBody(e *Entry, body string) {
 // peelQuoted takes `, name: "value"` fields off the end of rem. A field that
 // is not the last one must end right where the next one starts, so a marker
 // faked inside an earlier raw value is only believed when it is consistent.
-func peelQuoted(e *Entry, rem string, ms marks) string {
+func peelQuoted(e *Entry, rem string, ms *marks) string {
 	tail := true // nothing peeled yet: this field may be cut by truncation
 	// the optional %V-quoted HTTP context fields, in the reverse of the order
 	// ngx_http_log_error_handler appends them
@@ -168,7 +210,7 @@ func peelQuoted(e *Entry, rem string, ms marks) string {
 
 // peelClient takes `, client: X, server: Y` (HTTP and stream; stream UDP
 // writes "udp client:") off the end of rem.
-func peelClient(e *Entry, rem string, ms marks) string {
+func peelClient(e *Entry, rem string, ms *marks) string {
 	i, id := ms.last(mClient, len(rem)), mClient
 	if j := ms.last(mUDPClient, len(rem)); j > i {
 		i, id = j, mUDPClient
@@ -189,7 +231,44 @@ func peelClient(e *Entry, rem string, ms marks) string {
 // as "connecting to upstream". A quote or parenthesis means " while " was
 // part of the message (e.g. inside FastCGI stderr), not an action.
 func isAction(s string) bool {
-	return s != "" && !strings.ContainsAny(s, "\"()\n")
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"', '(', ')', '\n':
+			return false
+		}
+	}
+	return s != ""
+}
+
+// lastIndexWhile is strings.LastIndex(s, " while "), by a backward
+// Horspool search: a window whose first byte is not in " while " moves 7
+// bytes at once, where LastIndex hashes every byte.
+func lastIndexWhile(s string) int {
+	const pat = " while "
+	for i := len(s) - len(pat); i >= 0; {
+		c := s[i]
+		if c == ' ' && s[i:i+len(pat)] == pat {
+			return i
+		}
+		// the next window must put c on its nearest occurrence in pat[1:]
+		switch c {
+		case 'w':
+			i--
+		case 'h':
+			i -= 2
+		case 'i':
+			i -= 3
+		case 'l':
+			i -= 4
+		case 'e':
+			i -= 5
+		case ' ':
+			i -= 6
+		default:
+			i -= 7
+		}
+	}
+	return -1
 }
 
 // splitErrno separates a trailing " (N: text)" added by ngx_log_errno.
@@ -201,14 +280,18 @@ func splitErrno(rem string) (msg string, errno int, text string) {
 	// strerror texts are short; nginx keeps 50 bytes for the whole group
 	const maxGroup = 80
 	from := max(0, len(rem)-maxGroup)
-	i := strings.LastIndex(rem[from:], " (")
-	if i < 0 {
+	// strings.LastIndex(rem[from:], " (") from the '(': the last byte is ')'
+	i := len(rem) - 2
+	for i > from && (rem[i] != '(' || rem[i-1] != ' ') {
+		i--
+	}
+	if i <= from {
 		return rem, 0, ""
 	}
-	i += from
+	i-- // the space
 	group := rem[i+2 : len(rem)-1]
 	n, j, ok := digits(group, 0)
-	if !ok || !strings.HasPrefix(group[j:], ": ") || strings.ContainsAny(group, "()") {
+	if !ok || !strings.HasPrefix(group[j:], ": ") || strings.IndexByte(group, '(') >= 0 || strings.IndexByte(group, ')') >= 0 {
 		return rem, 0, ""
 	}
 	return rem[:i], int(n), group[j+2:]

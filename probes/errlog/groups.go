@@ -2,6 +2,7 @@ package errlog
 
 import (
 	"hash/maphash"
+	"ngx502/probes/logfile"
 	"sort"
 	"strings"
 	"time"
@@ -50,6 +51,9 @@ type groupAcc struct {
 	lastSec int64               // Last in Unix seconds, for evictBefore
 	index   int                 // position in groupTable.heap
 	more    map[uint64]struct{} // hashes of server names beyond Servers
+	sample  scratchSample       // the Sample while it is kept as bytes
+	sampled bool                // an entry set Last and Sample
+	statAt  time.Time           // Last when Status was set, for merge
 }
 
 // groupTable keeps at most limit groups: the Space-Saving idea without its
@@ -68,6 +72,14 @@ type groupTable struct {
 	seq   uint64
 	seed  maphash.Seed
 	over  overflowTable
+	// minutes counts every entry counted, per minute: when it began.
+	minutes logfile.Minutes
+	// noEvict makes a full table refuse a new key instead of evicting:
+	// a chunk's table, merged later, must hold all of its chunk or say so.
+	noEvict bool
+	order   []*groupAcc   // merge's scratch
+	spare   []*groupAcc   // slots of a cleared table, for admit
+	recent  [64]*groupAcc // groups by a cheap hash of their key, checked before byKey
 }
 
 // newGroupTable returns an empty table of at most limit groups.
@@ -76,15 +88,53 @@ func newGroupTable(limit int) *groupTable {
 	return &groupTable{limit: limit, byKey: map[groupKey]*groupAcc{}, seed: seed, over: newOverflowTable(seed)}
 }
 
-// add counts an upstream entry of kind k.
-func (t *groupTable) add(e Entry, k Kind) {
-	peer := Peer(e)
-	g := t.byKey[groupKey{peer, k}]
-	if g == nil {
-		g = t.admit(groupKey{peer, k}, e.Time)
+// add counts an upstream entry of kind k; e is kept as the Sample.
+func (t *groupTable) add(e Entry, k Kind) { t.count(&e, k, statusOf(&e, k), nil) }
+
+// addScratch is add for an entry whose strings alias raw, a buffer the
+// caller reuses, with st = statusOf(e, k): the group copies raw and parses
+// its Sample again when the table is frozen. False when a noEvict table is
+// full and k is new.
+func (t *groupTable) addScratch(e *Entry, k Kind, st int, raw []byte) bool {
+	return t.count(e, k, st, raw)
+}
+
+// count counts e, of status st, into its group; raw is nil when e's
+// strings are stable.
+func (t *groupTable) count(e *Entry, k Kind, st int, raw []byte) bool {
+	key := groupKey{peerOf(e), k}
+	// a few word loads and a compare instead of hashing two strings; a
+	// slot whose group was evicted since holds another key and misses
+	r := &t.recent[recentSlot(key)]
+	g := *r
+	if g == nil || g.key != key {
+		if g = t.byKey[key]; g == nil {
+			if t.noEvict && len(t.heap) >= t.limit {
+				return false
+			}
+			g = t.admit(key, e.Time)
+		}
+		*r = g
 	}
-	g.add(e, t.seed)
-	t.heap.fix(g.index) // a heavier, newer group sinks
+	g.add(e, st, raw, t.seed)
+	t.minutes.Add(e.Time)
+	if !t.noEvict { // a table that never evicts needs no eviction order
+		t.heap.fix(g.index) // a heavier, newer group sinks
+	}
+	return true
+}
+
+// recentSlot picks key's slot in groupTable.recent from its lengths and
+// edge bytes.
+func recentSlot(key groupKey) int {
+	h := uint(len(key.peer))*31 + uint(len(key.kind))
+	if n := len(key.peer); n > 0 {
+		h = h*131 + uint(key.peer[n-1])*7 + uint(key.peer[n/2])
+	}
+	if n := len(key.kind); n > 0 {
+		h = h*17 + uint(key.kind[n-1])
+	}
+	return int(h % 64)
 }
 
 // admit gives key a slot: a new one while the table has room, else the
@@ -94,7 +144,12 @@ func (t *groupTable) admit(key groupKey, first time.Time) *groupAcc {
 	key.peer = strings.Clone(key.peer) // do not pin the whole raw entry
 	var g *groupAcc
 	if len(t.heap) < t.limit {
-		g = &groupAcc{index: len(t.heap)}
+		if n := len(t.spare); n > 0 {
+			g, t.spare = t.spare[n-1], t.spare[:n-1]
+			g.index = len(t.heap)
+		} else {
+			g = &groupAcc{index: len(t.heap)}
+		}
 		t.heap = append(t.heap, g)
 	} else {
 		g = t.heap[0]
@@ -111,22 +166,31 @@ func (t *groupTable) admit(key groupKey, first time.Time) *groupAcc {
 
 // reset empties a slot for key, keeping its allocations.
 func (g *groupAcc) reset(key groupKey, first time.Time, seq uint64) {
+	clear(g.Servers) // do not pin the names of the slot's last key
 	servers := g.Servers[:0]
 	clear(g.more)
 	g.Group = Group{Peer: key.peer, Kind: key.kind, First: first, Servers: servers}
 	g.key, g.seq, g.lastSec = key, seq, g.Last.Unix()
+	g.sample.reset()
+	g.sampled, g.statAt = false, time.Time{}
 }
 
 // add counts e into the group; entries arrive oldest file first.
-func (g *groupAcc) add(e Entry, seed maphash.Seed) {
+func (g *groupAcc) add(e *Entry, st int, raw []byte, seed maphash.Seed) {
 	g.Count++
 	if e.Time.Before(g.First) {
 		g.First = e.Time
 	}
 	if !e.Time.Before(g.Last) {
-		g.Last, g.lastSec, g.Sample = e.Time, e.Time.Unix(), e
-		if st := statusOf(e, g.Kind); st != 0 {
-			g.Status = st
+		g.Last, g.lastSec, g.sampled = e.Time, e.Time.Unix(), true
+		if raw == nil {
+			g.Sample = *e
+			g.sample.reset()
+		} else {
+			g.sample.set(raw, e.Time.Location())
+		}
+		if st != 0 {
+			g.Status, g.statAt = st, e.Time
 		}
 	}
 	if e.Server != "" {
@@ -161,6 +225,9 @@ func (t *groupTable) groups() []Group {
 	out := make([]Group, 0, len(t.heap))
 	for _, g := range t.heap {
 		grp := g.Group
+		if g.sample.held {
+			grp.Sample = g.sample.entry()
+		}
 		grp.Servers = append([]string(nil), g.Servers...)
 		sort.Strings(grp.Servers)
 		out = append(out, grp)

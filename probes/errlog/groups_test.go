@@ -36,7 +36,7 @@ func TestSummarizeEvicts(t *testing.T) {
 		timedOutAt(9, "x:80"),      // evicts e
 		refusedAt(10, "y:80", "s"), // evicts x (1 entry, older than b's 2)
 	)
-	s := summarize(context.Background(), []string{path}, time.Time{}, time.UTC, 2)
+	s := summarize(context.Background(), []string{path}, nil, time.Time{}, time.UTC, 2)
 	eq(t, s.Entries, 10)
 	eq(t, s.Upstream, 10)
 	if len(s.Groups) != 2 {
@@ -86,7 +86,7 @@ func TestSummarizeEvictedTwiceCountsOnePeer(t *testing.T) {
 		refusedAt(3, "a:80", "s"), // evicts b; a restarts
 		refusedAt(4, "b:80", "s"), // evicts a again
 	)
-	s := summarize(context.Background(), []string{path}, time.Time{}, time.UTC, 1)
+	s := summarize(context.Background(), []string{path}, nil, time.Time{}, time.UTC, 1)
 	if len(s.Groups) != 1 || len(s.Overflow) != 1 {
 		t.Fatalf("groups %+v overflow %+v", s.Groups, s.Overflow)
 	}

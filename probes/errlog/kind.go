@@ -66,7 +66,16 @@ const (
 )
 
 // Classify returns the cause ID for e (ordered patterns per nginx-errors.md §7, keyed on errno number, not text).
-func Classify(e Entry) Kind {
+// Two fast paths depend on what it reads, so keep them in step with any
+// new rule: prefilter.go clears entries no rule can match without parsing
+// them (a rule firing without "upstream" in the entry adds its marker
+// there), and msgcache.go memoizes Classify and Status on the level,
+// message, errno, action, a unix-socket upstream and CID != 0 (a rule
+// reading another field adds it to that key).
+func Classify(e Entry) Kind { return classify(&e) }
+
+// classify is Classify without copying the entry into every rule.
+func classify(e *Entry) Kind {
 	m := e.Message
 	switch {
 	case isClientSide(e):
@@ -100,7 +109,7 @@ func isSevere(level string) bool {
 
 // isClientSide recognises failures on the client connection, which share
 // the file (and often the errno) with upstream ones.
-func isClientSide(e Entry) bool {
+func isClientSide(e *Entry) bool {
 	m := e.Message
 	if strings.HasPrefix(m, "client ") || strings.Contains(m, "reported that client") {
 		return true
@@ -128,7 +137,7 @@ func hasConfLocation(m string) bool {
 }
 
 // timeoutKind: nginx's own timer. Only before the header was sent is it a 504.
-func timeoutKind(e Entry) Kind {
+func timeoutKind(e *Entry) Kind {
 	switch e.Action {
 	case actBody:
 		return KindTruncated
@@ -140,7 +149,7 @@ func timeoutKind(e Entry) Kind {
 
 // bodyKind: after the header was sent nothing becomes 502/504, the body is
 // cut. Warnings in this phase (buffered to temp file, extra data) are benign.
-func bodyKind(e Entry) Kind {
+func bodyKind(e *Entry) Kind {
 	if !isSevere(e.Level) {
 		return KindNone
 	}

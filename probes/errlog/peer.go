@@ -3,7 +3,10 @@ package errlog
 import "strings"
 
 // Peer returns the normalised upstream: "127.0.0.1:8080", "[::1]:8080", "unix:/run/php.sock", the group name for no live upstreams, the host name for resolver failures; "" when none.
-func Peer(e Entry) string {
+func Peer(e Entry) string { return peerOf(&e) }
+
+// peerOf is Peer without copying the entry.
+func peerOf(e *Entry) string {
 	m := e.Message
 	if strings.HasPrefix(m, "connect() to ") {
 		// the synchronous form names the peer even when the context was cut
@@ -41,11 +44,16 @@ func firstWord(s string) string {
 
 // normPeer strips the scheme and the URI from an upstream value (§2.2).
 func normPeer(u string) string {
-	if i := strings.Index(u, "://"); i > 0 && i <= len("memcached") && isScheme(u[:i]) {
+	// strings.Index(u, "://") bounded: only a match at 1..9 is a scheme
+	if i := strings.Index(u[:min(len(u), len("memcached")+len("://"))], "://"); i > 0 && isScheme(u[:i]) {
 		u = u[i+len("://"):]
 	}
 	if rest, ok := strings.CutPrefix(u, "unix:"); ok {
-		return "unix:" + unixPath(rest)
+		p := unixPath(rest)
+		if len(p) <= len(rest) && rest[:len(p)] == p {
+			return u[:len("unix:")+len(p)] // a prefix of u: no allocation per entry
+		}
+		return "unix:" + p
 	}
 	start := 0
 	if strings.HasPrefix(u, "[") {
@@ -53,8 +61,10 @@ func normPeer(u string) string {
 			start = j
 		}
 	}
-	if j := strings.IndexAny(u[start:], "/?"); j >= 0 {
-		return u[:start+j]
+	for j := start; j < len(u); j++ { // strings.IndexAny(u[start:], "/?") without building a set
+		if u[j] == '/' || u[j] == '?' {
+			return u[:j]
+		}
 	}
 	return u
 }
@@ -79,9 +89,31 @@ func unixPath(p string) string {
 	if i := strings.IndexByte(p, ':'); i >= 0 {
 		return p[:i]
 	}
-	for _, ext := range [...]string{".sock/", ".socket/", ".sock?", ".socket?"} {
-		if i := strings.Index(p, ext); i >= 0 {
-			return p[:i+len(ext)-1]
+	return cutAfterSocket(p)
+}
+
+// cutAfterSocket is, in one pass over the ".sock" in p, what trying
+// ".sock/", ".socket/", ".sock?", ".socket?" in turn with strings.Index
+// gives: p up to the first match of the first of them that matches.
+func cutAfterSocket(p string) string {
+	exts := [...]string{".sock/", ".socket/", ".sock?", ".socket?"}
+	first := [len(exts)]int{-1, -1, -1, -1}
+	for off := 0; ; {
+		i := strings.Index(p[off:], ".sock")
+		if i < 0 {
+			break
+		}
+		i += off
+		for k, ext := range exts {
+			if first[k] < 0 && strings.HasPrefix(p[i:], ext) {
+				first[k] = i
+			}
+		}
+		off = i + 1
+	}
+	for k, ext := range exts {
+		if first[k] >= 0 {
+			return p[:first[k]+len(ext)-1]
 		}
 	}
 	return p

@@ -5,26 +5,55 @@ import "strings"
 // byRules runs the rules in order after the phase checks of Classify; the
 // first that recognises the entry decides. Most specific patterns come
 // first (§7).
-func byRules(e Entry) (Kind, bool) {
-	for _, rule := range [...]func(Entry) (Kind, bool){
-		connectRule, resourceRule, noLiveRule, closedRule, resolverRule,
-		tlsRule, ioRule, sentRule, fastcgiRule, configRule,
-	} {
-		if k, ok := rule(e); ok {
+func byRules(e *Entry) (Kind, bool) {
+	for i := range nRules {
+		if k, ok := rule(i, e); ok {
 			return k, true
 		}
 	}
 	return "", false
 }
 
+// nRules is the number of rules of byRules.
+const nRules = 10
+
+// rule runs rule i of the ordered list. Static calls, not a slice of
+// funcs: calling through a func value makes e escape, and the scanners
+// would allocate an Entry per line.
+func rule(i int, e *Entry) (Kind, bool) {
+	switch i {
+	case 0:
+		return connectRule(e)
+	case 1:
+		return resourceRule(e)
+	case 2:
+		return noLiveRule(e)
+	case 3:
+		return closedRule(e)
+	case 4:
+		return resolverRule(e)
+	case 5:
+		return tlsRule(e)
+	case 6:
+		return ioRule(e)
+	case 7:
+		return sentRule(e)
+	case 8:
+		return fastcgiRule(e)
+	case 9:
+		return configRule(e)
+	}
+	return "", false
+}
+
 // isUnix reports whether the failing peer is a unix-domain socket.
-func isUnix(e Entry) bool {
+func isUnix(e *Entry) bool {
 	return strings.HasPrefix(e.Message, "connect() to unix:") || strings.Contains(e.Upstream, "://unix:")
 }
 
 // connectRule: "connect() failed", "connect() to <peer> failed" and the BSD
 // "kevent() reported that connect() failed", all decided by errno.
-func connectRule(e Entry) (Kind, bool) {
+func connectRule(e *Entry) (Kind, bool) {
 	m := e.Message
 	if !strings.HasPrefix(m, "connect() failed") && !strings.HasPrefix(m, "connect() to ") &&
 		!strings.HasPrefix(m, "kevent() reported that connect() failed") {
@@ -69,7 +98,7 @@ func ConnectKind(errno int, unix bool) Kind {
 }
 
 // resourceRule: descriptor and connection-table exhaustion, proxy_bind.
-func resourceRule(e Entry) (Kind, bool) {
+func resourceRule(e *Entry) (Kind, bool) {
 	m := e.Message
 	switch {
 	case strings.Contains(m, "worker_connections are not enough"):
@@ -94,7 +123,7 @@ func resourceRule(e Entry) (Kind, bool) {
 }
 
 // noLiveRule: every server of the group is failed, down or at max_conns.
-func noLiveRule(e Entry) (Kind, bool) {
+func noLiveRule(e *Entry) (Kind, bool) {
 	if strings.HasPrefix(e.Message, "no live upstreams") {
 		return KindNoLive, true
 	}
@@ -103,7 +132,7 @@ func noLiveRule(e Entry) (Kind, bool) {
 
 // closedRule: EOF from the backend. A FastCGI END_REQUEST mid-body only
 // truncates; "prematurely sent response" means bytes before the request.
-func closedRule(e Entry) (Kind, bool) {
+func closedRule(e *Entry) (Kind, bool) {
 	m := e.Message
 	switch {
 	case strings.HasPrefix(m, "upstream prematurely closed FastCGI request"):
@@ -117,7 +146,7 @@ func closedRule(e Entry) (Kind, bool) {
 }
 
 // resolverRule: nginx's own DNS client (ngx_resolver.c), run-time only.
-func resolverRule(e Entry) (Kind, bool) {
+func resolverRule(e *Entry) (Kind, bool) {
 	m := e.Message
 	switch {
 	case strings.HasPrefix(e.Action, actResolve),
@@ -132,7 +161,7 @@ func resolverRule(e Entry) (Kind, bool) {
 }
 
 // tlsRule: TLS towards the backend (client-side handshakes were excluded).
-func tlsRule(e Entry) (Kind, bool) {
+func tlsRule(e *Entry) (Kind, bool) {
 	m := e.Message
 	if e.Action == actSSL || strings.HasPrefix(m, "upstream SSL certificate") ||
 		strings.HasPrefix(m, "SSL_set_tlsext_host_name(") {
@@ -142,7 +171,7 @@ func tlsRule(e Entry) (Kind, bool) {
 }
 
 // ioRule: read/write failures on an established upstream connection.
-func ioRule(e Entry) (Kind, bool) {
+func ioRule(e *Entry) (Kind, bool) {
 	m := e.Message
 	if !strings.Contains(e.Action, "upstream") {
 		return "", false
@@ -181,7 +210,7 @@ func ioRule(e Entry) (Kind, bool) {
 
 // sentRule: "upstream sent ..." and other protocol complaints about the
 // response header; warnings about extra data are benign.
-func sentRule(e Entry) (Kind, bool) {
+func sentRule(e *Entry) (Kind, bool) {
 	m := e.Message
 	switch {
 	case strings.HasPrefix(m, "upstream sent too big header"),
@@ -204,7 +233,7 @@ func sentRule(e Entry) (Kind, bool) {
 }
 
 // fastcgiRule: the FastCGI application wrote to stderr.
-func fastcgiRule(e Entry) (Kind, bool) {
+func fastcgiRule(e *Entry) (Kind, bool) {
 	if strings.HasPrefix(e.Message, "FastCGI sent in stderr") {
 		return KindFastCGI, true
 	}
@@ -212,7 +241,7 @@ func fastcgiRule(e Entry) (Kind, bool) {
 }
 
 // configRule: proxy_pass values that cannot work, at load or run time.
-func configRule(e Entry) (Kind, bool) {
+func configRule(e *Entry) (Kind, bool) {
 	m := e.Message
 	switch {
 	case strings.HasPrefix(m, "invalid URL prefix in"),

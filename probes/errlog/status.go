@@ -6,10 +6,10 @@ import "strings"
 // It is the status when this attempt was the last one: with several peers
 // or a reused keepalive connection nginx may retry and the client gets
 // whatever the next attempt gives.
-func Status(e Entry) int { return statusOf(e, Classify(e)) }
+func Status(e Entry) int { return statusOf(&e, classify(&e)) }
 
 // statusOf is Status for an entry already classified as k.
-func statusOf(e Entry, k Kind) int {
+func statusOf(e *Entry, k Kind) int {
 	m := e.Message
 	switch k {
 	case KindTimeout:

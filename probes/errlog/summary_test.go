@@ -4,6 +4,8 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -163,5 +165,25 @@ func TestSummarizeCancelled(t *testing.T) {
 	s := Summarize(ctx, []string{base}, time.Time{}, time.UTC)
 	if len(s.Files) != 1 || s.Files[0].Read || !errors.Is(s.Files[0].Err, context.Canceled) {
 		t.Errorf("Files = %+v, want the cancelled file", s.Files)
+	}
+}
+
+// A source that is not a file (the journal, a syslog daemon's file) is
+// read like one, and every upstream entry counts into the minutes.
+func TestSummarizeWithSource(t *testing.T) {
+	line := "2026/12/02 05:00:%02d [error] 1#1: *%d connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: a, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:8080/\", host: \"a\"\n"
+	var text strings.Builder
+	for i := range 3 {
+		fmt.Fprintf(&text, line, i, i)
+	}
+	src := Source{Name: "journal of nginx.service", Open: func(context.Context) (io.ReadCloser, error) {
+		return io.NopCloser(strings.NewReader(text.String())), nil
+	}}
+	s := SummarizeWith(context.Background(), nil, []Source{src}, time.Time{}, time.UTC)
+	if len(s.Files) != 1 || !s.Files[0].Read || s.Files[0].Entries != 3 || s.Upstream != 3 || len(s.Groups) != 1 || s.Groups[0].Peer != "127.0.0.1:8080" {
+		t.Fatalf("summary %+v", s)
+	}
+	if s.Minutes.Total() != 3 || len(s.Minutes.Counts) != 1 {
+		t.Errorf("minutes %+v, want 3 in one minute", s.Minutes)
 	}
 }
