@@ -44,8 +44,11 @@ func TestSummarizeRSS(t *testing.T) {
 	}
 	eq(t, entries, log.lines) // the helper really read the whole log
 	eq(t, upstream, log.lines)
-	rss := rssKiB << 10
-	t.Logf("Summarize of %d MB, %d peers: peak RSS %.1f MiB, %d groups", log.size>>20, junkPeers+1, float64(rss)/(1<<20), groups)
+	// VmHWM is the helper's own mm's peak, fresh at its exec; ru_maxrss can
+	// carry an ancestor's peak, so it is logged but not judged.
+	rss := hwm << 10
+	t.Logf("Summarize of %d MB, %d peers: peak RSS (VmHWM) %.1f MiB, ru_maxrss %.1f MiB, %d groups",
+		log.size>>20, junkPeers+1, float64(rss)/(1<<20), float64(rssKiB)/1024, groups)
 	if rss > maxSummarizeRSS {
 		t.Errorf("peak RSS %.1f MiB, want <= %d MiB", float64(rss)/(1<<20), maxSummarizeRSS>>20)
 	}
