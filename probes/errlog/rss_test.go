@@ -49,7 +49,7 @@ func TestSummarizeRSS(t *testing.T) {
 	rss := hwm << 10
 	t.Logf("Summarize of %d MB, %d peers: peak RSS (VmHWM) %.1f MiB, ru_maxrss %.1f MiB, %d groups",
 		log.size>>20, junkPeers+1, float64(rss)/(1<<20), float64(rssKiB)/1024, groups)
-	if rss > maxSummarizeRSS {
+	if rss > maxSummarizeRSS && !raceBuild { // the race pass inflates RSS; the plain pass judges it
 		t.Errorf("peak RSS %.1f MiB, want <= %d MiB", float64(rss)/(1<<20), maxSummarizeRSS>>20)
 	}
 }
