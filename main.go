@@ -38,7 +38,9 @@ type cli struct {
 	mode   string // "wizard", "report", "version" or "explain"
 	cause  string // explain: the cause to explain, "" for the list
 	format string
-	follow bool // report: then print new upstream errors as nginx logs them
+	follow bool   // report: then print new upstream errors as nginx logs them
+	fix    string // report: the action ID to run (or "all"); "" runs nothing
+	dryRun bool   // report --fix: print what would run, run nothing
 	opts   steps.Options
 	color  bool
 }
@@ -86,10 +88,38 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ngx502:", err)
 		return exitUsage
 	}
+	if c.fix != "" {
+		return fixActions(ctx, kase, rep, c, stdout, stderr)
+	}
 	if c.follow {
 		return followLogs(ctx, kase, c.format, rep, stdout, stderr)
 	}
 	return ui.ExitCode(rep)
+}
+
+// fixActions runs the actions --fix names, each after its own nginx -t
+// gate, and proves the result by probing again; --dry-run prints the
+// exact argv and runs nothing. The exit code says whether the 502 is gone.
+func fixActions(ctx context.Context, kase *steps.Case, rep steps.Report, c cli, stdout, stderr io.Writer) int {
+	acts, err := steps.Fixes(rep, c.fix)
+	if err != nil {
+		fmt.Fprintln(stderr, "ngx502: --fix:", err)
+		return exitUsage
+	}
+	code := exitOK
+	for _, a := range acts {
+		if c.dryRun {
+			fmt.Fprintf(stdout, "would run %s: %s\n  changes: %s\n", a.ID, a.Command, a.Changes)
+			continue
+		}
+		fmt.Fprintf(stdout, "running %s: %s\n", a.ID, a.Command)
+		ex := steps.Execute(ctx, kase, a)
+		fmt.Fprintf(stdout, "  %s\n", ex.Summary)
+		if !ex.Ran || !ex.Fixed {
+			code = exitProblem
+		}
+	}
+	return code
 }
 
 // followLogs prints each upstream error nginx logs from now on, one line
@@ -182,6 +212,8 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	fs.DurationVar(&c.opts.Since, "since", 24*time.Hour, "how far back to read the error log")
 	fs.DurationVar(&c.opts.Timeout, "timeout", 5*time.Second, "timeout of each probe")
 	fs.StringVar(&c.format, "format", "text", "report format: text, json or markdown")
+	fs.StringVar(&c.fix, "fix", "", "report: then run the proposed action with this ID (or all that may run unasked), each after nginx -t, and probe again")
+	fs.BoolVar(&c.dryRun, "dry-run", false, "with --fix: print exactly what would run, run nothing")
 	fs.BoolVar(&c.follow, "follow", false, "report: then print each new upstream error nginx logs (JSON lines with --format json) until Ctrl+C")
 	noColor := fs.Bool("no-color", os.Getenv("NO_COLOR") != "", "no colours in the wizard")
 	if err := fs.Parse(args); err != nil {
@@ -197,6 +229,12 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	}
 	if c.format == "md" {
 		c.format = "markdown"
+	}
+	if (c.fix != "" || c.dryRun) && c.mode != "report" {
+		return c, fmt.Errorf("--fix and --dry-run are for ngx502 report; in the wizard press r")
+	}
+	if c.dryRun && c.fix == "" {
+		return c, fmt.Errorf("--dry-run needs --fix ID")
 	}
 	if c.follow && c.mode != "report" {
 		return c, fmt.Errorf("--follow is for ngx502 report; in the wizard press f")

@@ -24,6 +24,9 @@ type Action struct {
 	Blocked string `json:"blocked,omitempty"`
 	// Gated actions re-run nginx -t right before they execute.
 	Gated bool `json:"gated"`
+	// Explicit actions (a whole container, a process by pid) run only on a
+	// yes for them by name: never with --fix all.
+	Explicit bool `json:"explicit,omitempty"`
 }
 
 func actionOf(label string, c service.Command, gated bool) Action {

@@ -49,6 +49,7 @@ func backendAction(ctx context.Context, c *Case, v Verdict) (Action, Check, bool
 	a.ID = string(verb) + "-backend"
 	a.Changes = why + "; " + a.Changes
 	if cmd.ExplicitYes {
+		a.Explicit = true
 		a.Changes += " (needs your explicit yes: it acts on a whole container or a process by pid)"
 	}
 	return a, note, true

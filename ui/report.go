@@ -146,7 +146,7 @@ func writeText(w io.Writer, r steps.Report) {
 			}
 		}
 		for _, a := range o.Actions {
-			fmt.Fprintf(w, "   proposed: %s: $ %s\n", clean(a.Label), clean(a.Command))
+			fmt.Fprintf(w, "   proposed: %s%s: $ %s\n", clean(a.Label), actionID(a), clean(a.Command))
 			if a.Changes != "" {
 				fmt.Fprintf(w, "     changes: %s\n", clean(a.Changes))
 			}
@@ -169,4 +169,12 @@ func runnerUpLine(ru steps.RunnerUp) string {
 	}
 	head := strings.TrimSpace(clean(string(ru.Cause)) + " " + clean(ru.Subject))
 	return fmt.Sprintf("also (%s): %s: %s", role, head, clean(ru.Title))
+}
+
+// actionID is " [id]", the name --fix takes, or "" when the action has none.
+func actionID(a steps.Action) string {
+	if a.ID == "" {
+		return ""
+	}
+	return " [" + clean(a.ID) + "]"
 }

@@ -70,7 +70,7 @@ func writeMarkdown(w io.Writer, r steps.Report) {
 			fmt.Fprint(w, "\n**Proposed actions**\n\n")
 		}
 		for _, a := range o.Actions {
-			fmt.Fprintf(w, "- %s: %s", mdText(a.Label), mdCode(a.Command))
+			fmt.Fprintf(w, "- %s%s: %s", mdText(a.Label), mdText(actionID(a)), mdCode(a.Command))
 			if a.Changes != "" {
 				fmt.Fprintf(w, " — %s", mdText(a.Changes))
 			}
