@@ -213,6 +213,7 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	fs.DurationVar(&c.opts.Timeout, "timeout", 5*time.Second, "timeout of each probe")
 	fs.StringVar(&c.format, "format", "text", "report format: text, json or markdown")
 	fs.StringVar(&c.fix, "fix", "", "report: then run the proposed action with this ID (or all that may run unasked), each after nginx -t, and probe again")
+	fs.StringVar(&c.opts.AuditLog, "audit-log", steps.DefaultAuditLog(), "where every action run is recorded, one JSON line each (\"\" keeps none)")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "with --fix: print exactly what would run, run nothing")
 	fs.BoolVar(&c.follow, "follow", false, "report: then print each new upstream error nginx logs (JSON lines with --format json) until Ctrl+C")
 	noColor := fs.Bool("no-color", os.Getenv("NO_COLOR") != "", "no colours in the wizard")

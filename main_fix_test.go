@@ -32,7 +32,8 @@ func TestReportFixReloadsAndProves(t *testing.T) {
 	if err := os.WriteFile(n.Conf, []byte(fixed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"report", "--nginx", n.Binary, "--conf", n.Conf, "--prefix", n.Prefix, "--timeout", "2s", "--fix", "reload-nginx"}
+	auditLog := t.TempDir() + "/audit/actions.log"
+	args := []string{"report", "--nginx", n.Binary, "--conf", n.Conf, "--prefix", n.Prefix, "--timeout", "2s", "--fix", "reload-nginx", "--audit-log", auditLog}
 
 	var out, errb strings.Builder
 	code := run(append(args, "--dry-run"), &out, &errb)
@@ -42,6 +43,9 @@ func TestReportFixReloadsAndProves(t *testing.T) {
 	if status, _, _ := n.Get("/"); status != 502 {
 		t.Fatalf("--dry-run changed nginx: it answers %d", status)
 	}
+	if _, err := os.Stat(auditLog); err == nil {
+		t.Error("--dry-run wrote the audit log: nothing ran")
+	}
 
 	out.Reset()
 	code = run(args, &out, &errb)
@@ -50,6 +54,13 @@ func TestReportFixReloadsAndProves(t *testing.T) {
 	}
 	if status, _, err := n.Get("/"); err != nil || status != 200 {
 		t.Fatalf("after --fix: %d %v, want 200", status, err)
+	}
+	record, err := os.ReadFile(auditLog)
+	if err != nil || !strings.Contains(string(record), `"id":"reload-nginx"`) || !strings.Contains(string(record), `"fixed":true`) || strings.Count(string(record), "\n") != 1 {
+		t.Errorf("audit log %q (%v): want one line for reload-nginx, fixed", record, err)
+	}
+	if st, err := os.Stat(auditLog); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("audit log mode %v %v, want 0600", st.Mode(), err)
 	}
 
 	errb.Reset()

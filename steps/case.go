@@ -26,6 +26,9 @@ type Options struct {
 	Timeout  time.Duration // per probe, default 5s
 	ProcRoot string        // default /proc; tests point it elsewhere
 	Root     string        // filesystem root for service detection, default /
+	// AuditLog is where every action run and its result are appended, one
+	// JSON line each (--audit-log); "" keeps no record.
+	AuditLog string
 }
 
 // Case is what discovery found about this box: the nginx, its config, its

@@ -170,8 +170,14 @@ type Execution struct {
 
 // Execute runs a confirmed action: nginx -t first (a failing test refuses
 // it), then the argv, then step 2 again.
-func Execute(ctx context.Context, c *Case, a Action) Execution {
-	ex := Execution{Action: a}
+func Execute(ctx context.Context, c *Case, a Action) (ex Execution) {
+	ex = Execution{Action: a}
+	defer func() {
+		// Every attempt is recorded, refused ones too.
+		if err := audit(c.Opts.AuditLog, ex); err != nil {
+			ex.Summary += " (" + err.Error() + ")"
+		}
+	}()
 	if a.Gated {
 		ex.Gate = nginxTestCheck(nginx.Test(ctx, c.Install))
 		if why := gateBlocks(ex.Gate); why != "" {
