@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // An unprivileged run that can read nothing cannot decide: exit 2, and it
@@ -44,14 +46,26 @@ func TestUnprivilegedReadsNothingExit2(t *testing.T) {
 	// The test binary lives in a directory only root may enter: copy it.
 	bin := filepath.Join(dir, "ngx502.test")
 	copyFile(t, os.Args[0], bin)
-	cmd := exec.Command(bin, "-test.run=^$", "--", "report", "--conf", conf, "--nginx", "/usr/sbin/nginx")
-	cmd.Env = append(os.Environ(), "NGX502_RUN_MAIN=1")
-	cmd.Dir = dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	var cmd *exec.Cmd
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); cmd.ProcessState == nil {
-		t.Fatalf("cannot run ngx502 as nobody: %v", err)
+	// A parallel test's fork may hold the copy's write descriptor for a
+	// moment (ETXTBSY until its exec): retry, bounded.
+	for try := 0; ; try++ {
+		cmd = exec.Command(bin, "-test.run=^$", "--", "report", "--conf", conf, "--nginx", "/usr/sbin/nginx")
+		cmd.Env = append(os.Environ(), "NGX502_RUN_MAIN=1")
+		cmd.Dir = dir
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		out.Reset()
+		errb.Reset()
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		if cmd.ProcessState != nil {
+			break
+		}
+		if !errors.Is(err, syscall.ETXTBSY) || try == 20 {
+			t.Fatalf("cannot run ngx502 as nobody: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	if code := cmd.ProcessState.ExitCode(); code != exitUsage {
 		t.Errorf("exit %d, want %d (could not decide); stderr %s", code, exitUsage, errb.String())
