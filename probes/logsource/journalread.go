@@ -1,25 +1,23 @@
 package logsource
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"ngx502/probes/boundcmd"
 )
 
 // Bounds for running journalctl.
 const (
 	journalTimeout = 60 * time.Second // a week of a busy unit's journal on a slow disk
 	journalStderr  = 16 << 10         // enough for any complaint of journalctl
-	waitDelay      = 2 * time.Second  // after a kill, for the output pipes to close
 )
 
 // ErrJournalLimit is returned (wrapped) after the lines that fit when the
@@ -44,15 +42,8 @@ func ReadJournal(ctx context.Context, argv []string, limit int64) (io.ReadCloser
 		return nil, fmt.Errorf("read journal: limit %d is not positive", limit)
 	}
 	ctx, cancel := context.WithTimeout(ctx, journalTimeout)
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = journalEnv()
-	cmd.Dir = "/"
-	// Its own process group, killed whole: a pager or helper must not outlive it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = waitDelay
-	stderr := &capped{max: journalStderr}
-	cmd.Stderr = stderr // cmd.Stdin stays nil: os/exec connects /dev/null
+	stderr := &boundcmd.Head{Max: journalStderr}
+	cmd := boundcmd.New(ctx, argv, stderr)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		cancel()
@@ -68,24 +59,13 @@ func ReadJournal(ctx context.Context, argv []string, limit int64) (io.ReadCloser
 	return j, nil
 }
 
-// journalEnv is the whole environment journalctl gets: no pager, no
-// colour, a known locale, and the caller's TZ (if set), so --since is read
-// in the zone JournalArgv wrote it in.
-func journalEnv() []string {
-	env := []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SYSTEMD_PAGER=", "SYSTEMD_COLORS=0", "SYSTEMD_LESS="}
-	if tz, ok := os.LookupEnv("TZ"); ok {
-		env = append(env, "TZ="+tz)
-	}
-	return env
-}
-
 // journalReader is ReadJournal's result.
 type journalReader struct {
 	r       io.Reader
 	cmd     *exec.Cmd
 	ctx     context.Context
 	cancel  context.CancelFunc
-	stderr  *capped
+	stderr  *boundcmd.Head
 	start   time.Time
 	closing atomic.Bool
 	once    sync.Once
@@ -116,7 +96,7 @@ func (j *journalReader) wait() error {
 		case errors.Is(err, exec.ErrWaitDelay) && j.cmd.ProcessState.ExitCode() == 0:
 			// It exited cleanly; whatever still holds its pipe is not ours.
 		default:
-			j.err = fmt.Errorf("%s: %w%s", name, err, j.stderr.suffix())
+			j.err = fmt.Errorf("%s: %w%s", name, err, j.stderr.Suffix())
 		}
 		j.cancel()
 	})
@@ -160,37 +140,4 @@ func (l *limitedOutput) end() error {
 		return err
 	}
 	return io.EOF
-}
-
-// capped keeps the first max bytes written and counts the rest; the
-// child keeps writing, as a blocked pipe would hang it.
-type capped struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	max     int
-	dropped int
-}
-
-// Write keeps what fits.
-func (w *capped) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	room := w.max - w.buf.Len()
-	w.buf.Write(p[:min(len(p), max(room, 0))])
-	w.dropped += len(p) - min(len(p), max(room, 0))
-	return len(p), nil
-}
-
-// suffix is ": " and the trimmed text kept, or "" when there is none.
-func (w *capped) suffix() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s := bytes.TrimSpace(w.buf.Bytes())
-	if len(s) == 0 {
-		return ""
-	}
-	if w.dropped > 0 {
-		return fmt.Sprintf(": %s … (%d more bytes)", s, w.dropped)
-	}
-	return ": " + string(s)
 }

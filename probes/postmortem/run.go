@@ -1,25 +1,20 @@
 package postmortem
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
-	"syscall"
 	"time"
+
+	"ngx502/probes/boundcmd"
 )
 
 // Bounds of Run.
 const (
 	runTimeout = 30 * time.Second // journalctl over a week of a busy journal on a slow disk
 	runStderr  = 4 << 10          // enough for any complaint of journalctl or dmesg
-	runDelay   = 2 * time.Second  // after a kill, for the output pipes to close
 )
 
 // ErrOutputLimit is returned (wrapped) with the first limit bytes when a
@@ -44,14 +39,8 @@ func Run(ctx context.Context, argv []string, limit int64) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, runTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = commandEnv()
-	cmd.Dir = "/"
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = runDelay
-	stderr := &headWriter{max: runStderr}
-	cmd.Stderr = stderr
+	stderr := &boundcmd.Head{Max: runStderr}
+	cmd := boundcmd.New(ctx, argv, stderr)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", argv[0], err)
@@ -73,45 +62,9 @@ func Run(ctx context.Context, argv []string, limit int64) ([]byte, error) {
 	case ctx.Err() != nil:
 		return out, fmt.Errorf("%s: stopped: %w", name, context.Cause(ctx))
 	case waitErr != nil:
-		return out, fmt.Errorf("%s: %w%s", name, waitErr, stderr.suffix())
+		return out, fmt.Errorf("%s: %w%s", name, waitErr, stderr.Suffix())
 	case readErr != nil:
 		return out, fmt.Errorf("%s: read output: %w", name, readErr)
 	}
 	return out, nil
-}
-
-// commandEnv is the whole environment of the commands Run runs.
-func commandEnv() []string {
-	env := []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "SYSTEMD_PAGER=", "SYSTEMD_COLORS=0", "SYSTEMD_LESS="}
-	if tz, ok := os.LookupEnv("TZ"); ok {
-		env = append(env, "TZ="+tz)
-	}
-	return env
-}
-
-// headWriter keeps the first max bytes written and drops the rest: the
-// child keeps writing, as a blocked pipe would hang it.
-type headWriter struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	max int
-}
-
-// Write keeps what fits.
-func (w *headWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf.Write(p[:min(len(p), max(0, w.max-w.buf.Len()))])
-	return len(p), nil
-}
-
-// suffix is ": " and the trimmed text kept, or "".
-func (w *headWriter) suffix() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s := strings.TrimSpace(w.buf.String())
-	if s == "" {
-		return ""
-	}
-	return ": " + s
 }
