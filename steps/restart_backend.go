@@ -27,14 +27,14 @@ func backendAction(ctx context.Context, c *Case, v Verdict) (Action, Check, bool
 		return Action{}, Check{}, false
 	}
 	note := Check{Name: "service for " + v.Subject, Command: "sudo ss -ltnpx", Status: Warn}
-	owner, why, ok := ownerOf(c, v.Subject)
+	owner, why, evidence, ok := ownerOf(c, v.Subject)
 	if !ok {
 		note.Result = "no process or unit file names " + v.Subject + ": start the application that should serve it by hand"
 		return Action{}, note, false
 	}
 	cmd, err := service.CommandFor(orDefault(c.Opts.Root, "/"), owner, verb)
 	if err != nil {
-		note.Result = why + "; " + err.Error()
+		note.Result = joinNonEmpty("; ", why, evidence, err.Error())
 		if owner.Process != nil && owner.Manager == service.PlainProcess {
 			note.Result += "; it runs " + owner.Process.HandStart()
 		}
@@ -43,7 +43,9 @@ func backendAction(ctx context.Context, c *Case, v Verdict) (Action, Check, bool
 	if died := whyItDied(ctx, c, owner); died != "" {
 		why += "; why it died: " + died
 	}
-	note.Status, note.Result = Pass, why
+	// The check carries how the manager was found; the confirm dialog only
+	// what runs, why, and what it changes.
+	note.Status, note.Result = Pass, joinNonEmpty("; ", why, evidence)
 	name := orDefault(owner.Name, "the process")
 	a := actionOf(string(verb)+" "+name, cmd, true)
 	a.ID = string(verb) + "-backend"
@@ -58,7 +60,7 @@ func backendAction(ctx context.Context, c *Case, v Verdict) (Action, Check, bool
 // ownerOf finds who controls the backend behind subject: the process that
 // listens there and its manager, else the service whose own configuration
 // names that address (the surest first).
-func ownerOf(c *Case, subject string) (service.Owner, string, bool) {
+func ownerOf(c *Case, subject string) (owner service.Owner, why, evidence string, ok bool) {
 	root := orDefault(c.Opts.Root, "/")
 	path, isUnix := strings.CutPrefix(subject, "unix:")
 	network, address := "tcp", subject
@@ -77,7 +79,7 @@ func ownerOf(c *Case, subject string) (service.Owner, string, bool) {
 				continue
 			}
 			o, ev := service.ManagerFor(root, c.Opts.ProcRoot, service.UnitOfPID(c.Opts.ProcRoot, l.PID), l.PID)
-			return o, fmt.Sprintf("%s (pid %d) listens on %s: %s", l.Process, l.PID, subject, ev), true
+			return o, fmt.Sprintf("%s (pid %d) listens on %s", l.Process, l.PID, subject), ev.String(), true
 		}
 	}
 	for _, cand := range service.CandidatesAt(root, network, address) {
@@ -85,9 +87,9 @@ func ownerOf(c *Case, subject string) (service.Owner, string, bool) {
 		if o.Manager == service.None {
 			continue
 		}
-		return o, fmt.Sprintf("%s should serve %s (%s:%d: %s; %s)", cand.Unit, subject, cand.File, cand.Line, cand.Text, ev), true
+		return o, fmt.Sprintf("%s should serve %s (%s:%d: %s)", cand.Unit, subject, cand.File, cand.Line, cand.Text), ev.String(), true
 	}
-	return service.Owner{}, "", false
+	return service.Owner{}, "", "", false
 }
 
 // phpVersion finds "8.2" in php8.2-fpm or php-fpm8.2.
