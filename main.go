@@ -113,6 +113,9 @@ func fixActions(ctx context.Context, kase *steps.Case, rep steps.Report, c cli, 
 			continue
 		}
 		fmt.Fprintf(stdout, "running %s: %s\n", a.ID, a.Command)
+		if c.opts.Verify > 0 {
+			fmt.Fprintf(stdout, "  then proving it for %s: requests through nginx, both logs followed\n", c.opts.Verify)
+		}
 		ex := steps.Execute(ctx, kase, a)
 		fmt.Fprintf(stdout, "  %s\n", ex.Summary)
 		if !ex.Ran || !ex.Fixed {
@@ -214,6 +217,7 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	fs.StringVar(&c.format, "format", "text", "report format: text, json or markdown")
 	fs.StringVar(&c.fix, "fix", "", "report: then run the proposed action with this ID (or all that may run unasked), each after nginx -t, and probe again")
 	fs.StringVar(&c.opts.AuditLog, "audit-log", steps.DefaultAuditLog(), "where every action run is recorded, one JSON line each (\"\" keeps none)")
+	fs.DurationVar(&c.opts.Verify, "verify", 5*time.Second, "after an action: ask nginx on the routes it was for and follow both logs this long to prove the fix (0: re-probe only)")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "with --fix: print exactly what would run, run nothing")
 	fs.BoolVar(&c.follow, "follow", false, "report: then print each new upstream error nginx logs (JSON lines with --format json) until Ctrl+C")
 	noColor := fs.Bool("no-color", os.Getenv("NO_COLOR") != "", "no colours in the wizard")
@@ -242,6 +246,9 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 	}
 	if c.opts.PID < 0 {
 		return c, fmt.Errorf("--pid %d: want the pid of a running nginx master", c.opts.PID)
+	}
+	if c.opts.Verify < 0 {
+		return c, fmt.Errorf("--verify must not be negative, e.g. 5s (0 re-probes only)")
 	}
 	if c.opts.Since <= 0 {
 		return c, fmt.Errorf("--since must be positive, e.g. 2h")

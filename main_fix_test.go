@@ -33,7 +33,7 @@ func TestReportFixReloadsAndProves(t *testing.T) {
 		t.Fatal(err)
 	}
 	auditLog := t.TempDir() + "/audit/actions.log"
-	args := []string{"report", "--nginx", n.Binary, "--conf", n.Conf, "--prefix", n.Prefix, "--timeout", "2s", "--fix", "reload-nginx", "--audit-log", auditLog}
+	args := []string{"report", "--nginx", n.Binary, "--conf", n.Conf, "--prefix", n.Prefix, "--timeout", "2s", "--verify", "2s", "--fix", "reload-nginx", "--audit-log", auditLog}
 
 	var out, errb strings.Builder
 	code := run(append(args, "--dry-run"), &out, &errb)
@@ -49,7 +49,7 @@ func TestReportFixReloadsAndProves(t *testing.T) {
 
 	out.Reset()
 	code = run(args, &out, &errb)
-	if code != exitOK || !strings.Contains(out.String(), "running reload-nginx: ") || !strings.Contains(out.String(), "the 502 is gone") {
+	if code != exitOK || !strings.Contains(out.String(), "running reload-nginx: ") || !strings.Contains(out.String(), "fixed: 5/5 requests 200, no new upstream errors in 2s") {
 		t.Fatalf("--fix: exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
 	if status, _, err := n.Get("/"); err != nil || status != 200 {
@@ -69,5 +69,8 @@ func TestReportFixReloadsAndProves(t *testing.T) {
 	}
 	if code := run([]string{"--dry-run"}, &out, &errb); code != exitUsage {
 		t.Errorf("--dry-run without --fix: exit %d", code)
+	}
+	if code := run([]string{"report", "--verify", "-1s"}, &out, &errb); code != exitUsage {
+		t.Errorf("--verify -1s: exit %d", code)
 	}
 }

@@ -29,6 +29,9 @@ type Options struct {
 	// AuditLog is where every action run and its result are appended, one
 	// JSON line each (--audit-log); "" keeps no record.
 	AuditLog string
+	// Verify is how long an action's result is proven for (--verify):
+	// requests through nginx and both logs followed; 0 re-probes only.
+	Verify time.Duration
 }
 
 // Case is what discovery found about this box: the nginx, its config, its

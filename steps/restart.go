@@ -27,6 +27,9 @@ type Action struct {
 	// Explicit actions (a whole container, a process by pid) run only on a
 	// yes for them by name: never with --fix all.
 	Explicit bool `json:"explicit,omitempty"`
+	// Subject is the backend the action is for; its routes prove the fix
+	// ("" for nginx itself: every route).
+	Subject string `json:"subject,omitempty"`
 }
 
 func actionOf(label string, c service.Command, gated bool) Action {
@@ -164,6 +167,7 @@ type Execution struct {
 	ExitCode int
 	Err      error
 	After    Outcome // step 2 again, to show whether the 502 is gone
+	Proof    *Proof  // requests through nginx and both logs followed (--verify); nil when off
 	Fixed    bool
 	Summary  string
 }
@@ -199,9 +203,20 @@ func Execute(ctx context.Context, c *Case, a Action) (ex Execution) {
 	}
 	ex.After = RunStep(ctx, c, Upstream, nil)
 	ex.Fixed = ex.After.Status != Fail
-	if ex.Fixed {
+	if c.Opts.Verify > 0 {
+		p := Verify(ctx, c, a.Subject, c.Opts.Verify)
+		ex.Proof = &p
+		ex.Fixed = ex.Fixed && p.Fixed
+	}
+	switch {
+	case ex.Proof != nil:
+		ex.Summary = "done; " + ex.Proof.Summary
+		if ex.After.Status == Fail {
+			ex.Summary += "; re-probe: " + ex.After.Summary
+		}
+	case ex.Fixed:
 		ex.Summary = "done; re-probe: " + ex.After.Summary + " — the 502 is gone"
-	} else {
+	default:
 		ex.Summary = "done, but the 502 is still there: " + ex.After.Summary
 	}
 	return ex

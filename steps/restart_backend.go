@@ -49,6 +49,7 @@ func backendAction(ctx context.Context, c *Case, v Verdict) (Action, Check, bool
 	name := orDefault(owner.Name, "the process")
 	a := actionOf(string(verb)+" "+name, cmd, true)
 	a.ID = string(verb) + "-backend"
+	a.Subject = v.Subject
 	a.Changes = why + "; " + a.Changes
 	if cmd.ExplicitYes {
 		a.Explicit = true
