@@ -50,6 +50,9 @@ type Case struct {
 	ErrorLogs []string
 	Since     time.Time
 	Manager   service.Manager
+	// PrefixWhy says how the prefix of a stopped nginx was inferred from
+	// where its config's relative paths exist; "" when not inferred.
+	PrefixWhy string
 	// RunID marks this run's own requests through nginx (?ngx502-probe=ID).
 	RunID   string
 	Started time.Time
@@ -105,6 +108,14 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 			if cfg, err := nginx.Load(ctx, c.Install.Conf, lo.WithDump(nginx.DumpFiles(dump))); err == nil {
 				c.Config, c.ConfigErr = cfg, nil
 			}
+		}
+	}
+	if p, why, ok := inferPrefix(c); ok {
+		// A stopped nginx with its own -p: read the config as it resolves.
+		c.Install.Prefix, c.PrefixWhy = p, why
+		lo.Prefix = p
+		if cfg, err := nginx.Load(ctx, c.Install.Conf, lo); err == nil {
+			c.Config = cfg
 		}
 	}
 	if c.Config == nil && c.Install.Binary == "" && errors.Is(c.ConfigErr, fs.ErrNotExist) {

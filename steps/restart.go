@@ -52,15 +52,7 @@ func planRestart(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		a.Blocked = blocked
 		o.Actions = append(o.Actions, a)
 	}
-	if c.Install.Binary != "" {
-		var r Action
-		if c.Install.Master == nil {
-			r = actionOf("start nginx", startNginx(c), true)
-			r.ID = "start-nginx"
-		} else {
-			r = actionOf("reload nginx", reloadNginx(c), true)
-			r.ID = "reload-nginx"
-		}
+	if r, ok := nginxAction(c, &o); ok {
 		r.Blocked = blocked
 		if reloadCures(v.Cause) {
 			o.Actions = append([]Action{r}, o.Actions...)
@@ -73,6 +65,27 @@ func planRestart(ctx context.Context, c *Case, prior []Outcome) Outcome {
 		o.Status = Skipped
 	}
 	return o
+}
+
+// nginxAction reloads a running nginx, or starts a stopped one as it last
+// ran (the check saying how that was found).
+func nginxAction(c *Case, o *Outcome) (Action, bool) {
+	if c.Install.Binary == "" {
+		return Action{}, false
+	}
+	if c.Install.Master != nil {
+		r := actionOf("reload nginx", reloadNginx(c), true)
+		r.ID = "reload-nginx"
+		return r, true
+	}
+	cmd, ch, ok := startNginx(c)
+	o.add(ch)
+	if !ok {
+		return Action{}, false
+	}
+	r := actionOf("start nginx", cmd, true)
+	r.ID = "start-nginx"
+	return r, true
 }
 
 // reloadCures: causes fixed in nginx's config, which a reload applies
@@ -144,17 +157,6 @@ func reloadNginx(c *Case) service.Command {
 		}
 	}
 	return service.ReloadNginx(m, unit, in.Binary, in.Conf, in.Prefix, in.Globals)
-}
-
-func startNginx(c *Case) service.Command {
-	if cmd, ok := service.StartService(c.Manager, "nginx.service"); ok && c.Manager != service.None {
-		return cmd
-	}
-	argv := []string{c.Install.Binary, "-c", c.Install.Conf}
-	if c.Install.Prefix != "" {
-		argv = append(argv, "-p", c.Install.Prefix)
-	}
-	return service.Command{Argv: argv, Why: "nginx is not running", Changes: "starts nginx"}
 }
 
 // Execution is what happened when an action ran.

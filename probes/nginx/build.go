@@ -1,6 +1,7 @@
 package nginx
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -105,8 +106,16 @@ func (b *builder) build() {
 			}
 		case "worker_rlimit_nofile":
 			b.cfg.WorkerRlimitNofile = atoi(it.arg(0))
+		case "pid":
+			b.cfg.PID = it.arg(0)
+			b.relative(it)
+		case "daemon":
+			b.cfg.Daemon = it.arg(0)
+		case "lock_file":
+			b.relative(it)
 		case "error_log":
 			b.errorLog(it, "main")
+			b.relative(it)
 		case "load_module":
 			// nginx -t loads these too: who may change them matters.
 			b.cfg.Modules = append(b.cfg.Modules, Resolve(b.cfg.Prefix, it.arg(0)))
@@ -123,6 +132,16 @@ func (b *builder) build() {
 	b.linkGroups()
 }
 
+// relative keeps a file directive's path when it is relative to the
+// prefix: where such paths exist tells which -p nginx ran with.
+func (b *builder) relative(it item) {
+	p := it.arg(0)
+	if p == "" || filepath.IsAbs(p) || p == "off" || p == "stderr" || strings.Contains(p, ":") || strings.Contains(p, "$") {
+		return
+	}
+	b.cfg.Relative = append(b.cfg.Relative, p)
+}
+
 func (b *builder) http(h item) {
 	items := b.expand(h.d.Block, h.file, 1)
 	own := settingsOf(items)
@@ -135,8 +154,12 @@ func (b *builder) http(h item) {
 			b.logFormat(it)
 		case "error_log":
 			b.errorLog(it, "http")
+			b.relative(it)
 		case "access_log":
 			b.accessLog(it, "http")
+			b.relative(it)
+		case "client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path":
+			b.relative(it)
 		}
 	}
 	for _, it := range items {

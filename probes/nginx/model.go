@@ -17,6 +17,11 @@ type Config struct {
 	User               string // `user` directive's first argument, "" when absent
 	WorkerConnections  int    // events{} worker_connections, 0 when absent
 	WorkerRlimitNofile int    // 0 when absent
+	PID                string // the pid directive as written, "" when absent
+	Daemon             string // the daemon directive: "on", "off", "" when absent
+	// Relative are the file paths given relative to the prefix (pid,
+	// error_log, access_log, lock_file, *_temp_path), as written.
+	Relative []string
 
 	HTTP       Settings // http{}-level directives (the root of inheritance)
 	Servers    []Server
