@@ -196,6 +196,9 @@ func Execute(ctx context.Context, c *Case, a Action) (ex Execution) {
 	ex.Ran, ex.Output, ex.ExitCode, ex.Err = true, res.Output, res.ExitCode, res.Err
 	if res.Err != nil || res.ExitCode != 0 {
 		ex.Summary = fmt.Sprintf("%s failed (exit %d): %s", a.Command, res.ExitCode, firstLine(res.Output, res.Err))
+		if a.ID == "reload-nginx" {
+			ex.Summary += "; " + restartHint(c)
+		}
 		return ex
 	}
 	// Workers need a moment to pick up a reload or a backend to bind.
@@ -222,6 +225,31 @@ func Execute(ctx context.Context, c *Case, a Action) (ex Execution) {
 		ex.Summary = "done, but the 502 is still there: " + ex.After.Summary
 	}
 	return ex
+}
+
+// restartHint is the next step when a reload fails: a restart, through
+// whoever runs the master — said, never run without a new yes.
+func restartHint(c *Case) string {
+	const lead = "the old workers still serve the old config; if nginx -t passes and the reload still fails, restart nginx: "
+	if m := c.Install.Master; m != nil {
+		root := orDefault(c.Opts.Root, "/")
+		owner, _ := service.ManagerFor(root, c.Opts.ProcRoot, service.UnitOfPID(c.Opts.ProcRoot, m.PID), m.PID)
+		if owner.Manager != service.PlainProcess && owner.Manager != service.None {
+			if cmd, err := service.CommandFor(root, owner, service.Restart); err == nil {
+				return lead + cmd.String()
+			}
+		}
+	}
+	stop := service.Command{Argv: []string{c.Install.Binary, "-s", "quit"}}
+	if c.Install.Prefix != "" {
+		stop.Argv = append(stop.Argv, "-p", c.Install.Prefix)
+	}
+	stop.Argv = append(stop.Argv, "-c", c.Install.Conf)
+	start, _, _ := startNginx(c)
+	if len(start.Argv) == 0 {
+		return lead + stop.String() + ", then start it as it was started"
+	}
+	return lead + stop.String() + ", then " + start.String()
 }
 
 func firstLine(out string, err error) string {

@@ -133,3 +133,36 @@ func TestE2EPastErrorsAfterReloadAreHistory(t *testing.T) {
 		t.Errorf("logs step %s: %q; want a warning that the errors are from before the reload", logs.Status, logs.Summary)
 	}
 }
+
+// A reload that fails (here: the pid file is gone, so nginx -s reload
+// cannot find the master) is reported with the restart that would be the
+// next step — named, not run: nginx keeps running untouched.
+func TestE2EFailedReloadNamesTheRestart(t *testing.T) {
+	t.Parallel()
+	n := nginxtest.Start(t, nginxtest.Options{HTTP: site("proxy_pass http://"+nginxtest.Healthy(t), "")})
+	rep, kase := runOn(t, n)
+	reload := findAction(t, mustOutcome(t, rep, steps.Restart), "reload nginx")
+	if err := os.Remove(n.PIDFile); err != nil {
+		t.Fatal(err)
+	}
+	ex := steps.Execute(t.Context(), kase, reload)
+	if !ex.Ran || ex.ExitCode == 0 || ex.Fixed {
+		t.Fatalf("the reload should have failed: %+v", ex)
+	}
+	want := "restart nginx: " + n.Binary + " -s quit -p " + n.Prefix + "/ -c " + n.Conf + ", then "
+	if !strings.Contains(ex.Summary, want) {
+		t.Errorf("summary %q\nwant it to name %q", ex.Summary, want)
+	}
+	if err := syscall.Kill(n.PID, 0); err != nil {
+		t.Fatalf("nginx master %d is gone: a failed reload must not stop it: %v", n.PID, err)
+	}
+}
+
+func mustOutcome(t *testing.T, rep steps.Report, s steps.ID) steps.Outcome {
+	t.Helper()
+	o, ok := rep.Outcome(s)
+	if !ok {
+		t.Fatalf("no outcome for step %v", s)
+	}
+	return o
+}
