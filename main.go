@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"ngx502/lab"
 	"ngx502/steps"
 	"ngx502/ui"
 )
@@ -46,6 +47,18 @@ type cli struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case lab.BackendArg: // ngx502 running itself as a lab's backend
+			return lab.BackendMain(args[1:])
+		case lab.NamespaceArg:
+			return lab.NamespaceMain(args[1:])
+		case "lab":
+			return labCommand(args[1:], stdout, stderr)
+		case "demo":
+			return demoCommand(args[1:], stdout, stderr)
+		}
+	}
 	c, err := parse(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -197,7 +210,7 @@ func parse(args []string, stderr io.Writer) (cli, error) {
 		case "help":
 			args = []string{"-h"}
 		default:
-			return c, fmt.Errorf("unknown command %q (commands: report, explain, version, help)", args[0])
+			return c, fmt.Errorf("unknown command %q (commands: report, explain, lab, demo, version, help)", args[0])
 		}
 	}
 	fs := flag.NewFlagSet("ngx502", flag.ContinueOnError)
@@ -264,6 +277,8 @@ Usage:
   sudo ngx502 [flags]          the wizard: error log → upstream → config → network → restart
   sudo ngx502 report [flags]   the same run, printed (also used when there is no terminal)
   ngx502 explain [CAUSE]       what a cause means, what nginx logs, how to fix it
+  ngx502 lab list|start|status|check|stop   real broken nginx setups to practise on
+  ngx502 demo                  a broken lab, the wizard on it, stopped on exit
   ngx502 version
 
 Only root's own nginx is trusted: a master not run by root from a root-owned

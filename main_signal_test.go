@@ -11,13 +11,19 @@ import (
 	"testing"
 	"time"
 
+	"ngx502/lab"
 	"ngx502/probes/nginxtest"
 )
 
 // TestMain lets a test run ngx502 itself as a child process (for signals,
 // which must not reach the test binary): NGX502_RUN_MAIN=1 makes the
-// child behave as the real command with the arguments after "--".
+// child behave as the real command with the arguments after "--". A lab
+// runs its backends as this program again with a hidden first argument:
+// in tests that program is the test binary, which then is the backend.
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && (os.Args[1] == lab.BackendArg || os.Args[1] == lab.NamespaceArg) {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	if os.Getenv("NGX502_RUN_MAIN") == "1" {
 		args := os.Args[1:]
 		for i, a := range args {

@@ -72,3 +72,19 @@ func TestE2EBackendOnIPv4OnlyBehindLocalhost(t *testing.T) {
 	t.Parallel()
 	familyCase(t, "127.0.0.1:0", "::1 localhost\n127.0.0.1 localhost\n", "127.0.0.1", "[::1]")
 }
+
+// nginx runs in a mount namespace of its own with its own /etc/hosts (a
+// container, a chroot): ngx502 resolves with the file nginx sees, through
+// the master's /proc/PID/root, not with the box's, which does not list
+// localhost as ::1 here.
+func TestE2ELocalhostResolvedWithTheMastersHostsFile(t *testing.T) {
+	t.Parallel()
+	port := serveOn(t, "[::1]:0")
+	n := nginxtest.Start(t, nginxtest.Options{Hosts: "127.0.0.1 localhost\n::1 localhost\n",
+		HTTP: site(fmt.Sprintf("proxy_pass http://localhost:%d", port), "")})
+	if got := getN(t, n, "/", 2); got[200] != 2 {
+		t.Fatalf("answers %v, want 2×200", got)
+	}
+	rep, _ := runOn(t, n)
+	assertVerdictOf(t, rep, steps.CauseLocalhostIPv6, fmt.Sprintf("localhost:%d", port), steps.High)
+}

@@ -3,7 +3,9 @@ package steps
 import (
 	"context"
 	"net/netip"
+	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"ngx502/probes/netcheck"
@@ -59,8 +61,20 @@ func resolveAll(ctx context.Context, c *Case, eps []nginx.Endpoint) map[string]n
 	return out
 }
 
-// hostsFile is the box's /etc/hosts, under --root when one is given.
+// hostsFile is the /etc/hosts nginx reads: under --root when one is
+// given; the master's own view when it runs in another mount namespace
+// (a container, a chroot, a lab) — nginx resolved its upstreams with
+// that file, not the box's; else the box's.
 func (c *Case) hostsFile() string {
+	if orDefault(c.Opts.Root, "/") == "/" && c.Install.Master != nil {
+		proc := orDefault(c.Opts.ProcRoot, "/proc")
+		pid := strconv.Itoa(c.Install.Master.PID)
+		theirs, err1 := os.Readlink(filepath.Join(proc, pid, "ns", "mnt"))
+		ours, err2 := os.Readlink(filepath.Join(proc, "self", "ns", "mnt"))
+		if err1 == nil && err2 == nil && theirs != ours {
+			return filepath.Join(proc, pid, "root", "etc", "hosts")
+		}
+	}
 	return filepath.Join(orDefault(c.Opts.Root, "/"), "etc", "hosts")
 }
 
