@@ -127,7 +127,7 @@ func printLab(w io.Writer, l *lab.Lab) {
 	s, _ := lab.Find(l.Scenario)
 	fmt.Fprintf(w, "lab %s is running: %s\n", l.Scenario, s.Summary)
 	fmt.Fprintf(w, "  nginx on 127.0.0.1:%d, files in %s\n", l.Port, l.Dir)
-	fmt.Fprintf(w, "  investigate:  sudo ngx502 --conf %s --prefix %s/\n", l.Conf, l.Dir)
+	fmt.Fprintf(w, "  investigate:  %s\n", l.Investigate())
 	fmt.Fprintf(w, "  as a user:    curl -sv -H 'Host: lab.test' http://127.0.0.1:%d/\n", l.Port)
 	if s.Hint != "" {
 		fmt.Fprintf(w, "  hint:         %s\n", s.Hint)
@@ -159,25 +159,21 @@ func labStatus(stdout, stderr io.Writer) int {
 }
 
 func labStop(args []string, stdout, stderr io.Writer) int {
-	labs, err := lab.Running()
+	labs, err := labsNamed(strings.Join(args, ""))
 	if err != nil {
 		fmt.Fprintln(stderr, "ngx502 lab:", err)
 		return exitUsage
 	}
-	code, stopped := exitOK, 0
+	code := exitOK
 	for _, l := range labs {
-		if len(args) == 1 && l.Scenario != args[0] {
-			continue
-		}
 		if err := l.Stop(); err != nil {
 			fmt.Fprintf(stderr, "ngx502 lab: stop %s: %v\n", l.Scenario, err)
 			code = exitProblem
 			continue
 		}
-		stopped++
 		fmt.Fprintf(stdout, "stopped lab %s (%s removed)\n", l.Scenario, l.Dir)
 	}
-	if stopped == 0 && code == exitOK {
+	if len(labs) == 0 {
 		fmt.Fprintln(stdout, "no lab to stop")
 	}
 	return code
@@ -186,32 +182,51 @@ func labStop(args []string, stdout, stderr io.Writer) int {
 // labCheck proves a learner's fix the way step 5 proves one: the whole
 // triage again, then requests through nginx with both logs followed.
 func labCheck(ctx context.Context, name string, stdout, stderr io.Writer) int {
-	labs, err := lab.Running()
+	labs, err := labsNamed(name)
 	if err != nil {
 		fmt.Fprintln(stderr, "ngx502 lab:", err)
 		return exitUsage
 	}
-	for _, l := range labs {
-		if l.Scenario != name {
-			continue
-		}
-		kase, err := steps.Discover(ctx, steps.Options{Binary: l.Nginx, Conf: l.Conf, Prefix: l.Dir + "/", Timeout: 3 * time.Second})
-		if err != nil {
-			fmt.Fprintln(stderr, "ngx502 lab check:", err)
-			return exitUsage
-		}
-		rep := steps.RunAll(ctx, kase)
-		proof := steps.Verify(ctx, kase, "", 3*time.Second)
-		fmt.Fprintf(stdout, "verdict: %s — %s\n%s\n", rep.Verdict.Cause, rep.Verdict.Title, proof.Summary)
-		if rep.Verdict.Cause == steps.CauseHealthy && proof.Fixed {
-			fmt.Fprintf(stdout, "well done: lab %s is fixed (ngx502 lab stop %s removes it)\n", name, name)
-			return exitOK
-		}
-		fmt.Fprintln(stdout, "not fixed yet: sudo ngx502 --conf "+l.Conf+" --prefix "+l.Dir+"/ shows what is still wrong")
-		return exitProblem
+	if len(labs) == 0 {
+		fmt.Fprintf(stderr, "ngx502 lab: lab %s is not running (ngx502 lab status)\n", name)
+		return exitUsage
 	}
-	fmt.Fprintf(stderr, "ngx502 lab: lab %s is not running (ngx502 lab status)\n", name)
-	return exitUsage
+	l := labs[0]
+	kase, err := steps.Discover(ctx, labOptions(l, 3*time.Second))
+	if err != nil {
+		fmt.Fprintln(stderr, "ngx502 lab check:", err)
+		return exitUsage
+	}
+	rep := steps.RunAll(ctx, kase)
+	proof := steps.Verify(ctx, kase, "", 3*time.Second)
+	fmt.Fprintf(stdout, "verdict: %s — %s\n%s\n", rep.Verdict.Cause, rep.Verdict.Title, proof.Summary)
+	if rep.Verdict.Cause == steps.CauseHealthy && proof.Fixed {
+		fmt.Fprintf(stdout, "well done: lab %s is fixed (ngx502 lab stop %s removes it)\n", name, name)
+		return exitOK
+	}
+	fmt.Fprintln(stdout, "not fixed yet: "+l.Investigate()+" shows what is still wrong")
+	return exitProblem
+}
+
+// labsNamed lists the running labs of scenario name ("" for all).
+func labsNamed(name string) ([]*lab.Lab, error) {
+	labs, err := lab.Running()
+	if err != nil || name == "" {
+		return labs, err
+	}
+	var out []*lab.Lab
+	for _, l := range labs {
+		if l.Scenario == name {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// labOptions are the options that inspect lab l, as its investigate
+// line says; timeout bounds each probe.
+func labOptions(l *lab.Lab, timeout time.Duration) steps.Options {
+	return steps.Options{Binary: l.Nginx, Conf: l.Conf, Prefix: l.Prefix(), Timeout: timeout}
 }
 
 // demoCommand starts the demo lab, runs the wizard (or the report without
@@ -236,7 +251,9 @@ func demoCommand(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "ngx502 demo: stop:", err)
 		}
 	}()
-	kase, err := steps.Discover(ctx, steps.Options{Binary: l.Nginx, Conf: l.Conf, Prefix: l.Dir + "/", AuditLog: steps.DefaultAuditLog(), Verify: 5 * time.Second})
+	o := labOptions(l, 5*time.Second)
+	o.AuditLog, o.Verify = steps.DefaultAuditLog(), 5*time.Second
+	kase, err := steps.Discover(ctx, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "ngx502 demo:", err)
 		return exitUsage

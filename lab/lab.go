@@ -28,6 +28,14 @@ type Lab struct {
 	Started  time.Time `json:"started"`
 }
 
+// Prefix is the lab nginx's -p.
+func (l *Lab) Prefix() string { return l.Dir + "/" }
+
+// Investigate is the command that diagnoses the lab.
+func (l *Lab) Investigate() string {
+	return "sudo ngx502 --conf " + l.Conf + " --prefix " + l.Prefix()
+}
+
 // Proc is a process the lab started; Start (its start time in clock
 // ticks since boot) tells it from a later process with the same pid.
 type Proc struct {

@@ -41,7 +41,7 @@ func NamespaceMain(args []string) int {
 // startNginx starts the installed nginx on the lab's config (it forks
 // into the background) and records its master.
 func (l *Lab) startNginx(ctx context.Context, s Scenario, self string) error {
-	argv := []string{l.Nginx, "-p", l.Dir + "/", "-c", l.Conf, "-e", filepath.Join(l.Dir, "logs", "error.log")}
+	argv := []string{l.Nginx, "-p", l.Prefix(), "-c", l.Conf, "-e", filepath.Join(l.Dir, "logs", "error.log")}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	var cmd *exec.Cmd

@@ -69,6 +69,20 @@ func formatText(c *Case, name string) (string, nginx.Where, bool) {
 	return "", nginx.Where{}, false
 }
 
+// accessFormat is the format nginx writes l in; the error says, for a
+// check, why it cannot be parsed.
+func accessFormat(c *Case, l accessLog) (accesslog.Format, error) {
+	text, fw, ok := formatText(c, l.format)
+	if !ok {
+		return accesslog.Format{}, fmt.Errorf("log_format %q is not defined in the config: cannot parse it", l.format)
+	}
+	f, err := accesslog.ParseFormat(text)
+	if err != nil {
+		return accesslog.Format{}, fmt.Errorf("log_format %s (%s): %w", l.format, where(fw), err)
+	}
+	return f, nil
+}
+
 // readAccessLogs adds step 1's access-log checks and the observed findings
 // of what nginx answered real clients: the application's own 5xx, and the
 // 5xx nginx made itself (whose reason the error log gives).
@@ -85,16 +99,10 @@ func readAccessLogs(ctx context.Context, c *Case, o *Outcome) ([]Finding, string
 			Result: fmt.Sprintf("%s (%s): nginx keeps no record of these requests", where(d.Where), d.Context)})
 	}
 	for _, l := range logs {
-		text, fw, ok := formatText(c, l.format)
 		ch := Check{Name: "access log " + l.path, Command: "sudo tail -n 200 " + shellQuote(l.path)}
-		if !ok {
-			ch.Status, ch.Result = Warn, fmt.Sprintf("log_format %q is not defined in the config: cannot parse it", l.format)
-			o.add(ch)
-			continue
-		}
-		f, err := accesslog.ParseFormat(text)
+		f, err := accessFormat(c, l)
 		if err != nil {
-			ch.Status, ch.Result = Warn, fmt.Sprintf("log_format %s (%s): %v", l.format, where(fw), err)
+			ch.Status, ch.Result = Warn, err.Error()
 			o.add(ch)
 			continue
 		}

@@ -53,6 +53,7 @@ type Case struct {
 	// PrefixWhy says how the prefix of a stopped nginx was inferred from
 	// where its config's relative paths exist; "" when not inferred.
 	PrefixWhy string
+	hosts     string // the /etc/hosts nginx resolves with (hostsFile)
 	// RunID marks this run's own requests through nginx (?ngx502-probe=ID).
 	RunID   string
 	Started time.Time
@@ -121,6 +122,7 @@ func Discover(ctx context.Context, o Options) (*Case, error) {
 	if c.Config == nil && c.Install.Binary == "" && errors.Is(c.ConfigErr, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no nginx binary and no config at %s: %w", c.Install.Conf, c.ConfigErr)
 	}
+	c.hosts = c.hostsFile()
 	if c.Config != nil {
 		c.Endpoints = c.Config.Endpoints()
 		c.Subjects = newSubjects(ctx, c)

@@ -48,7 +48,7 @@ func resolveAll(ctx context.Context, c *Case, eps []nginx.Endpoint) map[string]n
 	}
 	got := make([]*netcheck.Lookup, len(hosts))
 	forEach(ctx, len(hosts), connectLimit, func(i int) {
-		if l := netcheck.ResolveWith(ctx, hosts[i], c.Opts.Timeout, c.hostsFile()); !interrupted(ctx, l.Err != nil) {
+		if l := netcheck.ResolveWith(ctx, hosts[i], c.Opts.Timeout, c.hostsPath()); !interrupted(ctx, l.Err != nil) {
 			got[i] = &l
 		}
 	})
@@ -64,7 +64,8 @@ func resolveAll(ctx context.Context, c *Case, eps []nginx.Endpoint) map[string]n
 // hostsFile is the /etc/hosts nginx reads: under --root when one is
 // given; the master's own view when it runs in another mount namespace
 // (a container, a chroot, a lab) — nginx resolved its upstreams with
-// that file, not the box's; else the box's.
+// that file, not the box's; else the box's. Discovery finds it once;
+// hostsPath is what the steps use.
 func (c *Case) hostsFile() string {
 	if orDefault(c.Opts.Root, "/") == "/" && c.Install.Master != nil {
 		proc := orDefault(c.Opts.ProcRoot, "/proc")
@@ -76,6 +77,15 @@ func (c *Case) hostsFile() string {
 		}
 	}
 	return filepath.Join(orDefault(c.Opts.Root, "/"), "etc", "hosts")
+}
+
+// hostsPath is the hosts file discovery found, or found now for a Case
+// built by hand.
+func (c *Case) hostsPath() string {
+	if c.hosts != "" {
+		return c.hosts
+	}
+	return c.hostsFile()
 }
 
 // addrsOf is where ep's host points; ok is false when it was not resolved in time.

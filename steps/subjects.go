@@ -47,7 +47,7 @@ type subjects struct {
 // newSubjects builds c's subjects, resolving each host name once, concurrently
 // and bounded; a name that does not resolve in time stays itself.
 func newSubjects(ctx context.Context, c *Case) subjects {
-	hosts := c.hostsFile()
+	hosts := c.hostsPath()
 	return buildSubjects(ctx, c, func(ctx context.Context, host string, timeout time.Duration) netcheck.Lookup {
 		return netcheck.ResolveWith(ctx, host, timeout, hosts)
 	})

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"ngx502/probes/accesslog"
 	"ngx502/probes/httpprobe"
 	"ngx502/probes/logfile"
 	"ngx502/probes/nginx"
@@ -219,12 +218,8 @@ func followAccess5xx(ctx context.Context, c *Case, subject string) int {
 	var wg sync.WaitGroup
 	n := 0
 	for _, l := range logs {
-		text, _, ok := formatText(c, l.format)
-		if !ok || logfile.Special(l.path) != nil {
-			continue
-		}
-		f, err := accesslog.ParseFormat(text)
-		if err != nil {
+		f, err := accessFormat(c, l)
+		if err != nil || logfile.Special(l.path) != nil {
 			continue
 		}
 		wg.Go(func() {
