@@ -31,8 +31,10 @@ type Proof struct {
 	OK       int           `json:"ok"`       // answered, and not 502/503/504
 	Statuses map[int]int   `json:"statuses"` // what nginx answered, by status
 	Failures []string      `json:"failures,omitempty"`
-	// Errors are the upstream errors nginx logged for other clients while
-	// the proof ran; Access5xx their 5xx in the access logs.
+	// NewErrors counts the upstream errors nginx logged for other clients
+	// while the proof ran, Errors keeps the first few; Access5xx counts
+	// their 5xx in the access logs.
+	NewErrors int     `json:"new_errors"`
 	Errors    []Event `json:"errors,omitempty"`
 	Access5xx int     `json:"access_5xx"`
 	Fixed     bool    `json:"fixed"`
@@ -58,6 +60,7 @@ func Verify(ctx context.Context, c *Case, subject string, window time.Duration) 
 			}
 			mu.Lock()
 			defer mu.Unlock()
+			p.NewErrors++
 			if len(p.Errors) < maxProofLines {
 				p.Errors = append(p.Errors, ev)
 			}
@@ -104,7 +107,7 @@ func Verify(ctx context.Context, c *Case, subject string, window time.Duration) 
 		p.Summary = fmt.Sprintf("not proven: interrupted after %d request(s)", p.Requests)
 		return p
 	}
-	p.Fixed = p.OK == p.Requests && len(p.Errors) == 0 && p.Access5xx == 0
+	p.Fixed = p.OK == p.Requests && p.NewErrors == 0 && p.Access5xx == 0
 	p.Summary = p.summary()
 	return p
 }
@@ -144,11 +147,11 @@ func (p Proof) summary() string {
 	} else {
 		b.WriteString("no route nginx could be asked on (a regex, named or unix-socket location); judged by the logs only")
 	}
-	switch n := len(p.Errors); {
-	case n == 0 && p.Access5xx == 0:
+	switch {
+	case p.NewErrors == 0 && p.Access5xx == 0:
 		fmt.Fprintf(&b, ", no new upstream errors in %s", humanDuration(p.Window))
-	case n > 0:
-		fmt.Fprintf(&b, ", %d new upstream error(s) for other clients; last: %s", n, p.Errors[n-1])
+	case p.NewErrors > 0:
+		fmt.Fprintf(&b, ", %d new upstream error(s) for other clients; e.g. %s", p.NewErrors, p.Errors[len(p.Errors)-1])
 	}
 	if p.Access5xx > 0 {
 		fmt.Fprintf(&b, ", %d 5xx answers to other clients in the access log", p.Access5xx)
