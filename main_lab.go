@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -24,6 +25,7 @@ const labUsage = `ngx502 lab: real broken nginx setups to practise on (127.0.0.1
 
   ngx502 lab list           the scenarios
   ngx502 lab start NAME     start one: a real nginx + the broken backend, then the command to investigate
+  ngx502 lab start NAME --quiz   …and open the wizard with the verdict hidden until you name the cause
   ngx502 lab status         the labs running, their ports and processes
   ngx502 lab check NAME     after you fixed it by hand: is the 502 gone?
   ngx502 lab stop [NAME]    stop the labs (all, or NAME's) and remove their directories
@@ -39,6 +41,15 @@ func labCommand(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := interruptible(context.Background(), stderr)
 	defer stop()
 	sub, rest := args[0], args[1:]
+	quiz := false
+	if sub == "start" {
+		rest = slices.DeleteFunc(rest, func(a string) bool {
+			if a == "--quiz" {
+				quiz = true
+			}
+			return a == "--quiz"
+		})
+	}
 	want := map[string]int{"list": 0, "status": 0, "start": 1, "check": 1, "stop": -1}
 	n, ok := want[sub]
 	switch {
@@ -59,11 +70,35 @@ func labCommand(args []string, stdout, stderr io.Writer) int {
 	case "check":
 		return labCheck(ctx, rest[0], stdout, stderr)
 	}
+	if quiz && !ui.Interactive() {
+		fmt.Fprintln(stderr, "ngx502 lab: --quiz needs a terminal")
+		return exitUsage
+	}
 	l, code := labStart(ctx, rest[0], stderr)
-	if l != nil {
-		printLab(stdout, l)
+	if l == nil {
+		return code
+	}
+	printLab(stdout, l)
+	if quiz {
+		return labQuiz(ctx, l, stderr)
 	}
 	return code
+}
+
+// labQuiz opens the wizard on lab l with the verdict hidden until the
+// learner picks a cause; the lab keeps running afterwards.
+func labQuiz(ctx context.Context, l *lab.Lab, stderr io.Writer) int {
+	s, _ := lab.Find(l.Scenario)
+	kase, err := steps.Discover(ctx, labOptions(l, 5*time.Second))
+	if err != nil {
+		fmt.Fprintln(stderr, "ngx502 lab:", err)
+		return exitUsage
+	}
+	if _, err := ui.Run(ctx, kase, ui.Options{NoColor: os.Getenv("NO_COLOR") != "", Quiz: true, QuizAnswer: s.Cause}); err != nil {
+		fmt.Fprintln(stderr, "ngx502 lab:", err)
+		return exitUsage
+	}
+	return exitOK
 }
 
 func labList(w io.Writer) int {

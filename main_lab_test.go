@@ -95,6 +95,10 @@ func TestLabCommandLine(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and a reason", args, code, errb.String())
 		}
 	}
+	errb.Reset()
+	if code := run([]string{"lab", "start", "healthy", "--quiz"}, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), "--quiz needs a terminal") {
+		t.Errorf("lab start --quiz without a terminal: exit %d %q", code, errb.String())
+	}
 	out.Reset()
 	if code := run([]string{"lab", "stop", "no-such-lab"}, &out, &errb); code != exitOK || !strings.Contains(out.String(), "no lab to stop") {
 		t.Errorf("lab stop of no lab: exit %d %q", code, out.String())

@@ -24,6 +24,13 @@ type keyMap struct {
 	Next key.Binding
 	Yes  key.Binding
 	No   key.Binding
+
+	// Quiz (lab start --quiz): the cause list and the result pane.
+	Answer   key.Binding
+	QuizUp   key.Binding
+	QuizDown key.Binding
+	Pick     key.Binding
+	Back     key.Binding
 }
 
 // defaultKeyMap returns the wizard's keys with their help text.
@@ -45,6 +52,11 @@ func defaultKeyMap() keyMap {
 		Next:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next action"), key.WithDisabled()),
 		Yes:      key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "run it"), key.WithDisabled()),
 		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel"), key.WithDisabled()),
+		Answer:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "answer"), key.WithDisabled()),
+		QuizUp:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "choose"), key.WithDisabled()),
+		QuizDown: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("k/j", "choose"), key.WithDisabled()),
+		Pick:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pick"), key.WithDisabled()),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"), key.WithDisabled()),
 	}
 }
 
@@ -53,7 +65,11 @@ func (k keyMap) ShortHelp() []key.Binding {
 	if k.No.Enabled() {
 		return []key.Binding{k.Yes, k.Next, k.No, k.Quit}
 	}
-	short := []key.Binding{k.Up, k.Run, k.All, k.Learn, k.Follow, k.Restart, k.Test, k.Help, k.Quit}
+	if k.Back.Enabled() {
+		// The quiz's list or result has the focus.
+		return []key.Binding{k.QuizUp, k.Pick, k.PageDown, k.Back, k.Help, k.Quit}
+	}
+	short := []key.Binding{k.Up, k.Run, k.All, k.Learn, k.Answer, k.Follow, k.Restart, k.Test, k.Help, k.Quit}
 	if k.Cancel.Help().Desc != "quit" {
 		// While probes run, say how to stop them.
 		short = append(short, k.Cancel)
@@ -67,6 +83,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Run, k.All},
 		{k.Learn, k.Follow, k.Restart, k.Test, k.PageUp, k.PageDown},
 		{k.Yes, k.Next, k.No},
+		{k.Answer, k.QuizUp, k.Pick, k.Back},
 		{k.Help, k.Cancel, k.Quit},
 	}
 }

@@ -46,15 +46,21 @@ func (m *model) refresh() {
 	d := m.dims()
 	m.vp.SetWidth(d.detail)
 	m.vp.SetHeight(d.body)
-	m.vp.SetContentLines(m.detailLines(m.sel, d))
+	src := *m
+	if m.quiz.hides() {
+		src = m.quizMasked()
+	}
+	m.vp.SetContentLines(src.detailLines(m.sel, d))
+	m.refreshQuiz(d)
 	m.help.SetWidth(d.w - 1)
 	m.syncKeys()
+	m.syncQuizKeys()
 }
 
 // syncKeys enables exactly the keys that do something now.
 func (m *model) syncKeys() {
 	k := &m.keys
-	dlg := m.confirm.open
+	dlg := m.confirm.open || m.quiz.focused()
 	sel := m.steps[m.sel]
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Learn} {
 		b.SetEnabled(!dlg)
@@ -76,9 +82,9 @@ func (m *model) syncKeys() {
 	k.Test.SetEnabled(!dlg && ask && m.steps[configIdx].state != running)
 	k.PageUp.SetEnabled(!dlg && !m.vp.AtTop())
 	k.PageDown.SetEnabled(!dlg && !m.vp.AtBottom())
-	k.Next.SetEnabled(dlg && len(m.confirm.actions) > 1)
-	k.Yes.SetEnabled(dlg && m.confirm.current().Blocked == "" && len(m.confirm.current().Argv) > 0)
-	k.No.SetEnabled(dlg)
+	k.Next.SetEnabled(m.confirm.open && len(m.confirm.actions) > 1)
+	k.Yes.SetEnabled(m.confirm.open && m.confirm.current().Blocked == "" && len(m.confirm.current().Argv) > 0)
+	k.No.SetEnabled(m.confirm.open)
 	if m.follow.on {
 		k.Cancel.SetHelp("ctrl+c", "stop following")
 	} else if m.busy() && !m.cancelling {

@@ -82,6 +82,7 @@ type model struct {
 	decided bool
 	partial bool // some of steps 1–4 were cancelled
 	confirm confirm
+	quiz    quizState // the lab's quiz (off: the plain wizard)
 	exe     execState
 	notice  string
 	// cancelling is set by the first ctrl+c; the next one quits.
@@ -194,6 +195,9 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.confirm.open {
 		return m.confirmKey(msg)
 	}
+	if m.quiz.focused() {
+		return m.quizKey(msg)
+	}
 	switch {
 	case key.Matches(msg, m.keys.Up):
 		m.selectStep(m.sel - 1)
@@ -205,6 +209,8 @@ func (m *model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.rerunAll()
 	case key.Matches(msg, m.keys.Learn):
 		m.learn = !m.learn
+	case key.Matches(msg, m.keys.Answer):
+		m.answerKey()
 	case key.Matches(msg, m.keys.Follow):
 		return m.toggleFollow()
 	case key.Matches(msg, m.keys.Restart):

@@ -22,6 +22,13 @@ type Options struct {
 	// AltScreen runs full-window; the default is inline so the answer stays
 	// in the scrollback.
 	AltScreen bool
+	// Quiz hides the verdict until the learner picks the cause they
+	// believe (ngx502 lab start NAME --quiz), then says whether it was
+	// right, the evidence that decides it and the explanation.
+	Quiz bool
+	// QuizAnswer is the lab scenario's real cause; "" judges against
+	// ngx502's own verdict.
+	QuizAnswer steps.CauseID
 }
 
 // Run runs the wizard on the terminal until the admin quits, then prints
@@ -30,6 +37,7 @@ type Options struct {
 func Run(ctx context.Context, c *steps.Case, o Options) (steps.Report, error) {
 	m := newModel(ctx, c, nil, nil)
 	m.altScreen = o.AltScreen
+	m = m.withQuiz(o)
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if o.NoColor {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
@@ -42,7 +50,7 @@ func Run(ctx context.Context, c *steps.Case, o Options) (steps.Report, error) {
 	fm.cancel() // stop anything still running in the background
 	r := fm.report()
 	if len(r.Outcomes) > 0 {
-		fmt.Fprint(os.Stdout, summaryText(r))
+		fmt.Fprint(os.Stdout, fm.quizSummary()+summaryText(r))
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return r, fmt.Errorf("the wizard failed: %w (use `ngx502 report` for plain output)", err)

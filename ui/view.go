@@ -32,10 +32,16 @@ func (m model) render() string {
 		// The dialog takes the whole width: the exact command must be
 		// readable in full, never cut, before anyone says yes.
 		parts = append(parts, m.confirmView(d.w, d.body))
+	} else if m.quiz.focused() {
+		parts = append(parts, m.quizBody(d))
 	} else {
 		parts = append(parts, lipgloss.JoinHorizontal(lipgloss.Top, m.listColumn(d), m.sepColumn(d), m.vp.View()))
 	}
-	parts = append(parts, m.ruleLine(d, m.notice))
+	notice := m.notice
+	if m.quiz.hides() && notice != "" {
+		notice = m.concealer()(notice) // a followed log line names its cause
+	}
+	parts = append(parts, m.ruleLine(d, notice))
 	parts = append(parts, m.helpLines(d)...)
 	return strings.Join(parts, "\n")
 }
@@ -59,6 +65,9 @@ func (m model) headerLine(d dims) string {
 // verdictLines is the answer: cause, evidence and fix, always the same
 // height so the screen does not jump while steps come in.
 func (m model) verdictLines(d dims) []string {
+	if m.quiz.hides() {
+		return m.quizVerdictLines(d)
+	}
 	label := m.st.verdict.Render("VERDICT") + "  "
 	pad := strings.Repeat(" ", 10)
 	lines := make([]string, 0, d.evidence+2)
