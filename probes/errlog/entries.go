@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// entryFunc receives an entry's bytes, valid only during the call, and its
-// header; a non-nil error stops the read and is returned as it is.
-type entryFunc func(raw []byte, h header) error
+// entryFunc receives an entry's bytes and its header, both valid only
+// during the call; a non-nil error stops the read and is returned as it is.
+type entryFunc func(raw []byte, h *header) error
 
 // entryReader cuts a log into entries as Scan documents, reading into a
 // buffer it owns, so an entry of one line (nearly all of them) is handed
@@ -27,6 +27,8 @@ type entryReader struct {
 	cur   []byte // the pending entry when it is not a line of buf
 	long  []byte // the kept prefix of an over-long line
 	pend  pending
+	hs    [2]header // the pending entry's header and the next line's, taking turns
+	next  int       // hs[next] is free for the next line
 }
 
 // pending is the entry read so far, delivered when the next one starts.
@@ -34,10 +36,10 @@ type pending struct {
 	ok          bool
 	inBuf       bool // the entry is buf[start:end]; else cur
 	start, end  int
-	h           header
-	lastLine    int  // offset of its last physical line
-	closedKnown bool // closed was computed for that line
-	closed      bool // that line carries ", client: ": nothing can follow it
+	h           *header // in entryReader.hs
+	lastLine    int     // offset of its last physical line
+	closedKnown bool    // closed was computed for that line
+	closed      bool    // that line carries ", client: ": nothing can follow it
 }
 
 // read reads src to its end (or first error) and calls fn for each entry
@@ -47,6 +49,25 @@ func (er *entryReader) read(ctx context.Context, src io.Reader, fn entryFunc) er
 		er.buf = make([]byte, 2*readBuf)
 	}
 	er.r, er.w, er.rerr, er.pend = 0, 0, nil, pending{}
+	return er.scan(ctx, src, fn)
+}
+
+// readBytes is read of a source whose bytes are all in data (a mapped
+// chunk): the same entries, cut in place, with nothing copied or read.
+// ctx is checked once.
+func (er *entryReader) readBytes(ctx context.Context, data []byte, fn entryFunc) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	own := er.buf
+	defer func() { er.buf = own }()
+	er.buf, er.r, er.w, er.rerr, er.pend = data, 0, len(data), io.EOF, pending{}
+	return er.scan(ctx, nil, fn)
+}
+
+// scan cuts entries out of buf[r:w], filling it from src as it goes; with
+// rerr set (readBytes) it never reads.
+func (er *entryReader) scan(ctx context.Context, src io.Reader, fn entryFunc) error {
 	skipping := false // inside an over-long line: drop up to its '\n'
 	for {
 		i := bytes.IndexByte(er.buf[er.r:er.w], '\n')
@@ -122,7 +143,7 @@ func (er *entryReader) fill(src io.Reader) {
 	er.w = copy(er.buf, er.buf[er.r:er.w])
 	er.r = 0
 	for range 100 { // bufio's bound on empty reads
-		n, err := src.Read(er.buf[er.w:])
+		n, err := src.Read(er.buf[er.w:min(len(er.buf), er.w+readChunk)])
 		er.w += n
 		if err != nil {
 			er.rerr = err
@@ -142,7 +163,7 @@ func (er *entryReader) line(start int, line []byte, fn entryFunc) error {
 		return nil
 	}
 	pd := &er.pend
-	if h, ok := readHeader(&er.p, line); ok {
+	if h := &er.hs[er.next]; readHeaderInto(&er.p, line, h) {
 		if err := er.flush(fn); err != nil {
 			return err
 		}
@@ -150,6 +171,7 @@ func (er *entryReader) line(start int, line []byte, fn entryFunc) error {
 			return nil
 		}
 		*pd = pending{ok: true, h: h, inBuf: start >= 0, start: start, end: start + len(line)}
+		er.next ^= 1
 		if start < 0 {
 			er.cur = append(er.cur[:0], line...)
 		}

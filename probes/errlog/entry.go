@@ -4,6 +4,7 @@
 package errlog
 
 import (
+	"math/bits"
 	"time"
 )
 
@@ -77,40 +78,45 @@ type header struct {
 // scanner can decide on the time before copying any bytes.
 func readHeader[T string | []byte](p *parser, line T) (header, bool) {
 	var h header
+	ok := readHeaderInto(p, line, &h)
+	return h, ok
+}
+
+// readHeaderInto is readHeader filling *h, which it may change even when
+// it returns false: a scanner's header of 72 bytes is not copied out.
+func readHeaderInto[T string | []byte](p *parser, line T, h *header) bool {
 	if len(line) < headerLen+len("info] 1#0:") {
-		return h, false
+		return false
 	}
 	if line[4] != '/' || line[7] != '/' || line[10] != ' ' || line[13] != ':' ||
 		line[16] != ':' || line[19] != ' ' || line[20] != '[' {
-		return h, false
+		return false
 	}
-	i := headerLen
-	j := i
-	for j < len(line) && j < i+len("notice") && line[j] != ']' {
-		j++
-	}
-	if j >= len(line) || line[j] != ']' {
-		return h, false
-	}
-	h.level = level(line[i:j])
-	i = j + 1
-	if h.level == "" || i >= len(line) || line[i] != ' ' {
-		return h, false
+	var i int
+	if h.level, i = level(line); h.level == "" || i >= len(line) || line[i] != ' ' {
+		return false
 	}
 	var n int64
 	var ok bool
-	if n, i, ok = digits(line, i+1); !ok || i >= len(line) || line[i] != '#' {
-		return h, false
+	pid := i + 1
+	if n, i, ok = digits(line, pid); !ok || i >= len(line) || line[i] != '#' {
+		return false
 	}
 	h.pid = int(n)
-	if n, i, ok = digits(line, i+1); !ok || i >= len(line) || line[i] != ':' {
-		return h, false
+	// the TID is the PID without threads: compared, not parsed again
+	if k := 2*i + 1 - pid; k < len(line) && line[k] == ':' && sameRun(line, pid, i+1, i-pid) {
+		h.tid, i = h.pid, k+1
+	} else {
+		if n, i, ok = digits(line, i+1); !ok || i >= len(line) || line[i] != ':' {
+			return false
+		}
+		h.tid = int(n)
+		i++
 	}
-	h.tid = int(n)
-	i++
 	if i < len(line) && line[i] == ' ' {
 		i++
 	}
+	h.cid = 0
 	if i < len(line) && line[i] == '*' {
 		if n, j, ok := digits(line, i+1); ok && j < len(line) && line[j] == ' ' {
 			h.cid, i = n, j+1
@@ -118,41 +124,63 @@ func readHeader[T string | []byte](p *parser, line T) (header, bool) {
 	}
 	h.msg = i
 	if h.time, ok = stamp(p, line[:19]); !ok {
-		return h, false
+		return false
 	}
-	return h, true
+	return true
 }
 
-// level returns nginx's name for an err_levels[] entry (ngx_log.c), or "".
-// Returning the constant keeps Entry.Level from pinning the raw line.
-func level[T string | []byte](s T) string {
-	if len(s) < 4 {
-		return ""
+// sameRun is string(s[a:a+n]) == string(s[b:b+n]) for 0 < n, a < b: one
+// masked word compare for a run of up to 8 bytes, not a memequal call.
+func sameRun[T string | []byte](s T, a, b, n int) bool {
+	if n <= 8 && b+8 <= len(s) {
+		return (word(s, a)^word(s, b))&(^uint64(0)>>(64-8*n)) == 0
 	}
+	return string(s[a:a+n]) == string(s[b:b+n])
+}
+
+// level returns nginx's name for the err_levels[] entry in brackets at
+// line[headerLen:] (ngx_log.c) and the offset after its ']', or "".
+// Returning the constant keeps Entry.Level from pinning the raw line;
+// each comparison with a constant is a word compare or two.
+func level[T string | []byte](line T) (string, int) {
 	var name string
-	switch s[0] { // one comparison, not eight
+	switch s := line[headerLen:]; s[0] { // one comparison, not eight
 	case 'e':
-		name = "error"
-		if s[1] == 'm' {
+		switch {
+		case len(s) >= len("error]") && string(s[:len("error]")]) == "error]":
+			name = "error"
+		case len(s) >= len("emerg]") && string(s[:len("emerg]")]) == "emerg]":
 			name = "emerg"
 		}
-	case 'a':
-		name = "alert"
-	case 'c':
-		name = "crit"
 	case 'w':
-		name = "warn"
+		if len(s) >= len("warn]") && string(s[:len("warn]")]) == "warn]" {
+			name = "warn"
+		}
 	case 'n':
-		name = "notice"
+		if len(s) >= len("notice]") && string(s[:len("notice]")]) == "notice]" {
+			name = "notice"
+		}
 	case 'i':
-		name = "info"
+		if len(s) >= len("info]") && string(s[:len("info]")]) == "info]" {
+			name = "info"
+		}
+	case 'c':
+		if len(s) >= len("crit]") && string(s[:len("crit]")]) == "crit]" {
+			name = "crit"
+		}
+	case 'a':
+		if len(s) >= len("alert]") && string(s[:len("alert]")]) == "alert]" {
+			name = "alert"
+		}
 	case 'd':
-		name = "debug"
+		if len(s) >= len("debug]") && string(s[:len("debug]")]) == "debug]" {
+			name = "debug"
+		}
 	}
-	if string(s) != name {
-		return ""
+	if name == "" {
+		return "", 0
 	}
-	return name
+	return name, headerLen + len(name) + 1
 }
 
 // stamp converts "YYYY/MM/DD HH:MM:SS" using the caches when the second or
@@ -208,11 +236,12 @@ func sameStamp[T string | []byte](ts T, c []byte, n int) bool {
 	return n == 16 || ts[16] == c[16] && ts[17] == c[17] && ts[18] == c[18]
 }
 
-// word is the little-endian 8 bytes at s[i:] (the compiler makes it one load).
+// word is the little-endian 8 bytes at s[i:] (the compiler makes it one
+// load, and the constant indexes into b one bounds check).
 func word[T string | []byte](s T, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	b := s[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // newMinuteClock caches second 0 of the minute in ts. Adding seconds to
@@ -257,11 +286,32 @@ func trimEOL(s string) string {
 
 // digits reads a decimal number at line[i:] (at most 18 digits: no overflow).
 func digits[T string | []byte](line T, i int) (int64, int, bool) {
-	start := i
+	if i >= 0 && i+8 <= len(line) {
+		// a run shorter than 8 (a PID, a CID) from one word, without a
+		// branch per digit: the loop's exit was mispredicted per number
+		w := word(line, i)
+		bad := (w&0xf0f0f0f0f0f0f0f0 ^ 0x3030303030303030) | (w&0x0f0f0f0f0f0f0f0f+0x0606060606060606)&0xf0f0f0f0f0f0f0f0
+		if bad != 0 {
+			n := bits.TrailingZeros64(bad) >> 3 // digits before the first other byte
+			if n == 0 {
+				return 0, i, false
+			}
+			// the run as the last n of 8 digits, summed pairwise
+			d := (w & 0x0f0f0f0f0f0f0f0f) << (64 - 8*n)
+			d = (d*10 + d>>8) & 0x00ff00ff00ff00ff
+			d = (d*100 + d>>16) & 0x0000ffff0000ffff
+			d = (d*10000 + d>>32) & 0xffffffff
+			return int64(d), i + n, true
+		}
+	}
+	start, end := i, min(len(line), i+18) // one bound per digit, not three
 	var n int64
-	for i < len(line) && i-start < 18 && line[i] >= '0' && line[i] <= '9' {
-		n = n*10 + int64(line[i]-'0')
-		i++
+	for ; i < end; i++ {
+		d := line[i] - '0' // wraps for bytes below '0'
+		if d > 9 {
+			break
+		}
+		n = n*10 + int64(d)
 	}
 	return n, i, i > start
 }

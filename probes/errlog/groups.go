@@ -2,7 +2,6 @@ package errlog
 
 import (
 	"hash/maphash"
-	"ngx502/probes/logfile"
 	"sort"
 	"strings"
 	"time"
@@ -73,13 +72,16 @@ type groupTable struct {
 	seed  maphash.Seed
 	over  overflowTable
 	// minutes counts every entry counted, per minute: when it began.
-	minutes logfile.Minutes
+	minutes minuteRun
 	// noEvict makes a full table refuse a new key instead of evicting:
 	// a chunk's table, merged later, must hold all of its chunk or say so.
 	noEvict bool
-	order   []*groupAcc   // merge's scratch
-	spare   []*groupAcc   // slots of a cleared table, for admit
-	recent  [64]*groupAcc // groups by a cheap hash of their key, checked before byKey
+	// lent holds bytes that stay valid until keepSamples or dropSamples
+	// (a mapped chunk): samples in it are lent, not copied
+	lent   []byte
+	order  []*groupAcc                // merge's scratch
+	spare  []*groupAcc                // slots of a cleared table, for admit
+	recent [1 << recentBits]*groupAcc // groups by a cheap hash of their key, checked before byKey
 }
 
 // newGroupTable returns an empty table of at most limit groups.
@@ -89,25 +91,25 @@ func newGroupTable(limit int) *groupTable {
 }
 
 // add counts an upstream entry of kind k; e is kept as the Sample.
-func (t *groupTable) add(e Entry, k Kind) { t.count(&e, k, statusOf(&e, k), nil) }
+func (t *groupTable) add(e Entry, k Kind) { t.count(&e, k, statusOf(&e, k), peerOf(&e), nil) }
 
 // addScratch is add for an entry whose strings alias raw, a buffer the
-// caller reuses, with st = statusOf(e, k): the group copies raw and parses
-// its Sample again when the table is frozen. False when a noEvict table is
-// full and k is new.
-func (t *groupTable) addScratch(e *Entry, k Kind, st int, raw []byte) bool {
-	return t.count(e, k, st, raw)
+// caller reuses, with st = statusOf(e, k) and peer = peerOf(e): the
+// group copies raw and parses its Sample again when the table is frozen.
+// False when a noEvict table is full and k is new.
+func (t *groupTable) addScratch(e *Entry, k Kind, st int, peer string, raw []byte) bool {
+	return t.count(e, k, st, peer, raw)
 }
 
-// count counts e, of status st, into its group; raw is nil when e's
-// strings are stable.
-func (t *groupTable) count(e *Entry, k Kind, st int, raw []byte) bool {
-	key := groupKey{peerOf(e), k}
+// count counts e, of status st and peer peerOf(e), into its group; raw is
+// nil when e's strings are stable.
+func (t *groupTable) count(e *Entry, k Kind, st int, peer string, raw []byte) bool {
+	key := groupKey{peer, k}
 	// a few word loads and a compare instead of hashing two strings; a
 	// slot whose group was evicted since holds another key and misses
 	r := &t.recent[recentSlot(key)]
 	g := *r
-	if g == nil || g.key != key {
+	if g == nil || !sameString(string(g.key.kind), string(key.kind)) || g.key.peer != key.peer {
 		if g = t.byKey[key]; g == nil {
 			if t.noEvict && len(t.heap) >= t.limit {
 				return false
@@ -116,26 +118,36 @@ func (t *groupTable) count(e *Entry, k Kind, st int, raw []byte) bool {
 		}
 		*r = g
 	}
-	g.add(e, st, raw, t.seed)
-	t.minutes.Add(e.Time)
+	g.add(e, st, raw, t.lent, t.seed)
+	t.minutes.add(e.Time)
 	if !t.noEvict { // a table that never evicts needs no eviction order
 		t.heap.fix(g.index) // a heavier, newer group sinks
 	}
 	return true
 }
 
-// recentSlot picks key's slot in groupTable.recent from its lengths and
-// edge bytes.
+// recentSlot picks key's slot in groupTable.recent from the last 8
+// bytes of the peer (where peers differ: ports, socket names) and the
+// lengths, mixed by multiplications: the lab's 41 keys shared 64 slots
+// of a plainer sum so that a third of the lookups missed.
 func recentSlot(key groupKey) int {
-	h := uint(len(key.peer))*31 + uint(len(key.kind))
-	if n := len(key.peer); n > 0 {
-		h = h*131 + uint(key.peer[n-1])*7 + uint(key.peer[n/2])
+	var h uint64
+	if n := len(key.peer); n >= 8 {
+		h = word(key.peer, n-8)
+	} else {
+		for i := 0; i < n; i++ {
+			h = h<<8 | uint64(key.peer[i])
+		}
 	}
+	h = (h ^ uint64(len(key.peer))<<56) * 0x9e3779b97f4a7c15
 	if n := len(key.kind); n > 0 {
-		h = h*17 + uint(key.kind[n-1])
+		h ^= uint64(n) | uint64(key.kind[n-1])<<8
 	}
-	return int(h % 64)
+	return int((h * 0xbf58476d1ce4e5b9) >> (64 - recentBits))
 }
+
+// recentBits sizes groupTable.recent.
+const recentBits = 8
 
 // admit gives key a slot: a new one while the table has room, else the
 // lightest group's, folded into the overflow first. The slot is left at
@@ -175,8 +187,9 @@ func (g *groupAcc) reset(key groupKey, first time.Time, seq uint64) {
 	g.sampled, g.statAt = false, time.Time{}
 }
 
-// add counts e into the group; entries arrive oldest file first.
-func (g *groupAcc) add(e *Entry, st int, raw []byte, seed maphash.Seed) {
+// add counts e into the group; entries arrive oldest file first. A raw
+// within lent is lent to the sample, not copied.
+func (g *groupAcc) add(e *Entry, st int, raw, lent []byte, seed maphash.Seed) {
 	g.Count++
 	if e.Time.Before(g.First) {
 		g.First = e.Time
@@ -186,6 +199,8 @@ func (g *groupAcc) add(e *Entry, st int, raw []byte, seed maphash.Seed) {
 		if raw == nil {
 			g.Sample = *e
 			g.sample.reset()
+		} else if within(raw, lent) {
+			g.sample.lend(raw, e.Time.Location())
 		} else {
 			g.sample.set(raw, e.Time.Location())
 		}
@@ -196,6 +211,25 @@ func (g *groupAcc) add(e *Entry, st int, raw []byte, seed maphash.Seed) {
 	if e.Server != "" {
 		g.addServer(e.Server, seed)
 	}
+}
+
+// keepSamples copies the samples lent by t.lent and stops lending.
+func (t *groupTable) keepSamples() {
+	for _, g := range t.heap {
+		g.sample.keep()
+	}
+	t.lent = nil
+}
+
+// dropSamples forgets the samples lent by t.lent, unread (their bytes may
+// fault), and stops lending: the table is not used.
+func (t *groupTable) dropSamples() {
+	for _, g := range t.heap {
+		if g.sample.lent {
+			g.sample.reset()
+		}
+	}
+	t.lent = nil
 }
 
 // addServer records a server name: the first maxServers by name, the

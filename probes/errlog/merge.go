@@ -3,7 +3,6 @@ package errlog
 import (
 	"cmp"
 	"hash/maphash"
-	"ngx502/probes/logfile"
 	"slices"
 )
 
@@ -45,7 +44,7 @@ func (t *groupTable) mergeFrom(b *groupTable) bool {
 		t.heap.fix(g.index)
 	}
 	clear(t.order) // do not pin b's groups
-	t.minutes.Merge(b.minutes)
+	t.minutes.merge(&b.minutes)
 	return true
 }
 
@@ -61,7 +60,7 @@ func (t *groupTable) clearFor(acc *groupTable) {
 	}
 	clear(t.byKey)
 	clear(t.recent[:]) // its groups are spare now, with their old keys
-	t.minutes = logfile.Minutes{}
+	t.minutes = minuteRun{}
 	t.limit, t.seed, t.seq, t.noEvict = min(acc.limit, maxChunkGroups), acc.seed, 0, true
 	t.over.seed = acc.seed
 }

@@ -6,14 +6,17 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"time"
 )
 
 // chunkSize is how much of a file one worker classifies at a time: big
-// enough that a chunk's table and boundary search cost nothing next to its
-// parse, small enough that the cores finish close together.
-const chunkSize = 4 << 20
+// enough that a chunk's table, boundary search and mapping (mapped.go)
+// cost nothing next to its parse (8 MiB took 5% less CPU than 4 on a
+// 1 GiB log), small enough that the cores finish close together and the
+// mappings in flight stay a few MiB.
+const chunkSize = 8 << 20
 
 // maxChunkGroups bounds a chunk's table: a chunk with more peer × kind
 // keys is read again in order instead. It keeps the tables in flight
@@ -31,8 +34,17 @@ type plan struct {
 	workers int   // goroutines classifying chunks
 }
 
-// defaultPlan uses every core with chunkSize chunks.
-func defaultPlan() plan { return plan{chunk: chunkSize, workers: runtime.GOMAXPROCS(0)} }
+// mappedBudget bounds the chunk bytes mapped at once (one chunk per
+// worker), which count in the resident set: chunks shrink on a machine
+// of many cores, down to 1 MiB.
+const mappedBudget = 32 << 20
+
+// defaultPlan uses every core with chunkSize chunks, or smaller ones
+// within mappedBudget.
+func defaultPlan() plan {
+	workers := runtime.GOMAXPROCS(0)
+	return plan{chunk: max(1<<20, min(chunkSize, mappedBudget/int64(max(workers, 1)))), workers: workers}
+}
 
 // chunk is a byte range of the file that starts with an entry.
 type chunk struct {
@@ -131,15 +143,57 @@ type chunkWorker struct {
 	tl tallier
 }
 
-// classify reads c into t, a noEvict table.
+// classify reads c into t, a noEvict table: from a mapping of the file
+// when it can (mapped.go), else with reads.
 func (w *chunkWorker) classify(ctx context.Context, ra io.ReaderAt, c chunk, t *groupTable) chunkResult {
 	w.tl.tally, w.tl.acc = tally{}, t
-	err := w.er.read(ctx, io.NewSectionReader(ra, c.start, c.end-c.start), w.tl.entry)
+	var err error
+	if m := mapChunk(ra, c.start, c.end); m != nil {
+		err = w.classifyMapped(ctx, m, t)
+		m.unmap()
+	} else {
+		err = w.er.read(ctx, io.NewSectionReader(ra, c.start, c.end-c.start), w.tl.entry)
+	}
 	res := chunkResult{chunk: c, tally: w.tl.tally, table: t, err: err}
-	if errors.Is(err, errTableFull) {
+	if errors.Is(err, errTableFull) || errors.Is(err, errShrunk) {
 		res.err, res.replay = nil, true
 	}
 	return res
+}
+
+// errShrunk says a mapped chunk's file lost some of its bytes while they
+// were classified: the chunk is read again, in order, as a stream would.
+var errShrunk = errors.New("file shrank under its mapping")
+
+// classifyMapped classifies m's bytes into t. A page the file no longer
+// holds faults: with SetPanicOnFault that is a panic of this goroutine,
+// which becomes errShrunk, as does a file found shorter afterwards (its
+// last page read as zeros). The entries' bytes are in m only until it is
+// unmapped: t's samples borrow them until keepSamples copies the last of
+// each group, and everything else copies what it keeps, as with a reused
+// read buffer.
+func (w *chunkWorker) classifyMapped(ctx context.Context, m *mapping, t *groupTable) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			err = errShrunk
+		}
+		if err != nil {
+			t.dropSamples() // the chunk is read again: t is not used
+		}
+	}()
+	t.lent = m.data
+	if err = w.er.readBytes(ctx, m.data, w.tl.entry); err != nil {
+		return err
+	}
+	t.keepSamples() // may fault too
+	if !m.intact() {
+		return errShrunk
+	}
+	return nil
 }
 
 // replay reads c straight into acc, in order.

@@ -187,9 +187,10 @@ func TestMsgCacheMatchesParse(t *testing.T) {
 			}
 			var want, got Entry
 			parseWith(&want, l, h)
-			k, st := c.parse(&got, l, h)
-			if got != want || k != Classify(want) || st != Status(want) {
-				t.Fatalf("pass %d, %q:\ngot  %+v %q %d\nwant %+v %q %d", pass, l, got, k, st, want, Classify(want), Status(want))
+			v := c.parse(&got, l, &h)
+			if got != want || v.kind != Classify(want) || v.status != Status(want) || v.peerOf(&got) != Peer(want) {
+				t.Fatalf("pass %d, %q:\ngot  %+v %q %d %q\nwant %+v %q %d %q", pass, l, got, v.kind, v.status, v.peerOf(&got),
+					want, Classify(want), Status(want), Peer(want))
 			}
 		}
 	}

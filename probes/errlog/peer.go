@@ -7,13 +7,28 @@ func Peer(e Entry) string { return peerOf(&e) }
 
 // peerOf is Peer without copying the entry.
 func peerOf(e *Entry) string {
-	m := e.Message
+	if p, ok := connectPeer(e.Message); ok {
+		return p
+	}
+	return peerAfterMessage(e)
+}
+
+// connectPeer is the peer named by the message m itself, which comes
+// first; false when m names none. It reads m only, so msgCache keeps it.
+func connectPeer(m string) (string, bool) {
 	if strings.HasPrefix(m, "connect() to ") {
 		// the synchronous form names the peer even when the context was cut
 		if i := strings.LastIndex(m, " failed"); i > len("connect() to ") {
-			return normPeer(m[len("connect() to "):i])
+			return normPeer(m[len("connect() to "):i]), true
 		}
 	}
+	return "", false
+}
+
+// peerAfterMessage is peerOf for an entry whose message names no peer
+// (connectPeer false).
+func peerAfterMessage(e *Entry) string {
+	m := e.Message
 	if e.Upstream != "" {
 		return normPeer(e.Upstream)
 	}
@@ -44,11 +59,19 @@ func firstWord(s string) string {
 
 // normPeer strips the scheme and the URI from an upstream value (§2.2).
 func normPeer(u string) string {
-	// strings.Index(u, "://") bounded: only a match at 1..9 is a scheme
-	if i := strings.Index(u[:min(len(u), len("memcached")+len("://"))], "://"); i > 0 && isScheme(u[:i]) {
-		u = u[i+len("://"):]
+	// a scheme (http, https, fastcgi, uwsgi, suwsgi, scgi, grpc(s),
+	// memcached) is 1 to 9 lowercase letters before "://": the first byte
+	// that is not one ends the search, cheaper than strings.Index
+	for i := 0; i < len(u) && i <= len("memcached"); i++ {
+		if c := u[i]; c < 'a' || c > 'z' {
+			if c == ':' && i > 0 && len(u) >= i+len("://") && u[i:i+len("://")] == "://" {
+				u = u[i+len("://"):]
+			}
+			break
+		}
 	}
-	if rest, ok := strings.CutPrefix(u, "unix:"); ok {
+	if len(u) >= len("unix:") && u[:len("unix:")] == "unix:" {
+		rest := u[len("unix:"):]
 		p := unixPath(rest)
 		if len(p) <= len(rest) && rest[:len(p)] == p {
 			return u[:len("unix:")+len(p)] // a prefix of u: no allocation per entry
@@ -56,27 +79,21 @@ func normPeer(u string) string {
 		return "unix:" + p
 	}
 	start := 0
-	if strings.HasPrefix(u, "[") {
+	if len(u) > 0 && u[0] == '[' {
 		if j := strings.IndexByte(u, ']'); j > 0 {
 			start = j
 		}
 	}
-	for j := start; j < len(u); j++ { // strings.IndexAny(u[start:], "/?") without building a set
-		if u[j] == '/' || u[j] == '?' {
-			return u[:j]
-		}
+	// strings.IndexAny(u[start:], "/?") as two IndexByte, which beat a
+	// loop over the bytes: a '?' before the first '/' is rare
+	end := len(u)
+	if j := strings.IndexByte(u[start:], '/'); j >= 0 {
+		end = start + j
 	}
-	return u
-}
-
-// isScheme accepts http, https, fastcgi, uwsgi, suwsgi, scgi, grpc(s), memcached.
-func isScheme(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 'a' || s[i] > 'z' {
-			return false
-		}
+	if j := strings.IndexByte(u[start:end], '?'); j >= 0 {
+		end = start + j
 	}
-	return true
+	return u[:end]
 }
 
 // unixPath cuts the URI off "path.sock:/uri" (the AF_UNIX separator) or,

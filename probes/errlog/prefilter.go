@@ -1,6 +1,9 @@
 package errlog
 
-import "bytes"
+import (
+	"strings"
+	"unsafe"
+)
 
 // mayMatter reports whether an entry needs a full parse for Summarize: it
 // may be one of ngx502's own requests, or Classify may give it a Kind.
@@ -9,11 +12,15 @@ import "bytes"
 // are substrings of the entry, or an [emerg] level. Keep the two in step:
 // a new rule that fires without "upstream" in the entry adds its marker
 // here (TestPrefilterAgreesWithClassify and FuzzPrefilter check).
-func mayMatter(raw []byte, h header) bool {
+func mayMatter(raw []byte, h *header) bool {
 	if h.level == "emerg" || messageMayMatter(raw[min(h.msg, len(raw)):]) {
 		return true // config errors at load; the rules anchored on the message start
 	}
-	if bytes.Contains(raw, []byte("upstream")) {
+	// a string view, no copy ([]byte(m) of a marker longer than 32 bytes
+	// would be allocated on every line that reaches the loop), from the
+	// byte before the message: no text sought can be in the header
+	s := unsafe.String(unsafe.SliceData(raw), len(raw))[max(0, min(h.msg, len(raw))-1):]
+	if strings.Contains(s, "upstream") {
 		return true // every upstream phase and message
 	}
 	for _, m := range [...]string{
@@ -23,7 +30,7 @@ func mayMatter(raw []byte, h header) bool {
 		"proxying upgraded connection",      // actUpgrade, Classify's bodyKind
 		"ngx502-probe=",                     // logfile.ProbeMarker: Summarize drops the entry
 	} {
-		if bytes.Contains(raw, []byte(m)) {
+		if strings.Contains(s, m) {
 			return true
 		}
 	}
@@ -34,41 +41,44 @@ func mayMatter(raw []byte, h header) bool {
 // that need no "upstream": connectRule, resourceRule, resolverRule,
 // tlsRule, sentRule, fastcgiRule and configRule; and, first, the usual
 // "upstream ..." messages, which spares them the search of the line.
+// The usual prefixes are compared with constants (word compares); has
+// (a memequal call) is left to the rare ones.
 func messageMayMatter(msg []byte) bool {
 	if len(msg) == 0 {
 		return false
 	}
-	var prefixes []string
 	switch msg[0] {
-	case 'c':
-		prefixes = []string{"connect() failed", "connect() to "}
-	case 'k':
-		prefixes = []string{"kevent() reported that connect() failed"}
-	case 's':
-		prefixes = []string{"socket() failed"}
-	case 'a':
-		prefixes = []string{"accept4() failed", "accept() failed"}
 	case 'u':
-		prefixes = []string{"upstream", "unexpected DNS response"}
+		return len(msg) >= len("upstream") && string(msg[:len("upstream")]) == "upstream" ||
+			has(msg, "unexpected DNS response")
+	case 'c':
+		return len(msg) >= len("connect() to ") && string(msg[:len("connect() to ")]) == "connect() to " ||
+			len(msg) >= len("connect() failed") && string(msg[:len("connect() failed")]) == "connect() failed"
+	case 'k':
+		return has(msg, "kevent() reported that connect() failed")
+	case 's':
+		return has(msg, "socket() failed")
+	case 'a':
+		return has(msg, "accept4() failed") || has(msg, "accept() failed")
 	case 'n':
-		prefixes = []string{"no live upstreams"}
+		return has(msg, "no live upstreams")
 	case 'D':
-		prefixes = []string{"DNS error ("}
+		return has(msg, "DNS error (")
 	case 'w':
-		prefixes = []string{"wrong ident "}
+		return has(msg, "wrong ident ")
 	case 'S':
-		prefixes = []string{"SSL_set_tlsext_host_name("}
+		return has(msg, "SSL_set_tlsext_host_name(")
 	case 'm':
-		prefixes = []string{"memcached sent invalid"}
+		return has(msg, "memcached sent invalid")
 	case 'F':
-		prefixes = []string{"FastCGI sent in stderr"}
+		return has(msg, "FastCGI sent in stderr")
 	case 'i':
-		prefixes = []string{"invalid URL prefix in"}
-	}
-	for _, p := range prefixes {
-		if bytes.HasPrefix(msg, []byte(p)) {
-			return true
-		}
+		return has(msg, "invalid URL prefix in")
 	}
 	return false
+}
+
+// has is bytes.HasPrefix(b, []byte(p)) without the conversion.
+func has(b []byte, p string) bool {
+	return len(b) >= len(p) && string(b[:len(p)]) == p
 }

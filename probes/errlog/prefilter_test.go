@@ -18,7 +18,7 @@ func checkPrefilter(t *testing.T, line string) {
 		return
 	}
 	e, _ := ParseLine([]byte(line), time.UTC)
-	if mayMatter([]byte(line), h) {
+	if mayMatter([]byte(line), &h) {
 		return
 	}
 	if k := Classify(e); k != KindNone {
@@ -69,7 +69,7 @@ func TestPrefilterAgreesWithClassify(t *testing.T) {
 		lines = append(lines, ts+m)
 		p := parser{loc: time.UTC}
 		h, _ := readHeader(&p, ts+m)
-		if !mayMatter([]byte(ts+m), h) {
+		if !mayMatter([]byte(ts+m), &h) {
 			t.Errorf("pre-filter clears %q", m)
 		}
 	}
@@ -77,7 +77,7 @@ func TestPrefilterAgreesWithClassify(t *testing.T) {
 	for _, l := range lines {
 		checkPrefilter(t, l)
 		p := parser{loc: time.UTC}
-		if h, ok := readHeader(&p, l); ok && !mayMatter([]byte(l), h) {
+		if h, ok := readHeader(&p, l); ok && !mayMatter([]byte(l), &h) {
 			cleared++
 		}
 	}

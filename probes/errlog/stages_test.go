@@ -61,7 +61,7 @@ func BenchmarkStagePrefilter(b *testing.B) {
 	c0 := cpuNow()
 	for b.Loop() {
 		for i := range bs {
-			mayMatter(bs[i], hs[i])
+			mayMatter(bs[i], &hs[i])
 		}
 	}
 	perEntry(b, c0, len(raws))
@@ -100,7 +100,7 @@ func BenchmarkStageParseCached(b *testing.B) {
 	for b.Loop() {
 		for i, r := range raws {
 			var e Entry
-			c.parse(&e, r, hs[i])
+			c.parse(&e, r, &hs[i])
 		}
 	}
 	perEntry(b, c0, len(raws))
@@ -136,7 +136,7 @@ func BenchmarkStageCount(b *testing.B) {
 	for b.Loop() {
 		for i := range es {
 			if ks[i] != KindNone {
-				t.addScratch(&es[i], ks[i], sts[i], []byte(raws[i]))
+				t.addScratch(&es[i], ks[i], sts[i], peerOf(&es[i]), []byte(raws[i]))
 			}
 		}
 	}

@@ -67,7 +67,7 @@ func SummarizeWith(ctx context.Context, paths []string, sources []Source, since 
 func summarize(ctx context.Context, paths []string, sources []Source, since time.Time, loc *time.Location, maxGroups int) (s Summary) {
 	s.Since = since
 	acc := newGroupTable(maxGroups)
-	defer func() { s.Groups, s.Overflow, s.Minutes = acc.groups(), acc.over.overflows(), acc.minutes }() // also on cancel
+	defer func() { s.Groups, s.Overflow, s.Minutes = acc.groups(), acc.over.overflows(), acc.minutes.done() }() // also on cancel
 	readPaths(ctx, paths, since, loc, &s, acc)
 	for _, src := range sources {
 		if ctx.Err() != nil {

@@ -40,24 +40,24 @@ type tallier struct {
 }
 
 // entry counts one entry; errTableFull when the table refused it.
-func (c *tallier) entry(raw []byte, h header) error {
+func (c *tallier) entry(raw []byte, h *header) error {
 	if !mayMatter(raw, h) {
 		c.entries++
 		return nil
 	}
 	// e stays on the stack, and its strings alias raw: valid during this call only
 	var e Entry
-	k, st := c.msgs.parse(&e, unsafe.String(unsafe.SliceData(raw), len(raw)), h)
+	v := c.msgs.parse(&e, unsafe.String(unsafe.SliceData(raw), len(raw)), h)
 	if strings.Contains(e.Request, logfile.ProbeMarker) {
 		c.own++ // ngx502's own request through nginx
 		return nil
 	}
 	c.entries++
-	if k == KindNone {
+	if v.kind == KindNone {
 		return nil
 	}
 	c.upstream++
-	if !c.acc.addScratch(&e, k, st, raw) {
+	if !c.acc.addScratch(&e, v.kind, v.status, v.peerOf(&e), raw) {
 		return errTableFull
 	}
 	return nil
