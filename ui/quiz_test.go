@@ -291,19 +291,5 @@ func TestQuizViewTiny(t *testing.T) {
 }
 
 func BenchmarkQuizRender(b *testing.B) {
-	f := newFakeRun(refusedOutcomes())
-	m := newModel(context.Background(), testCase(), f.run, fixedExec).withQuiz(Options{Quiz: true})
-	for _, msg := range collect(m.Init()) {
-		next, cmd := m.Update(msg)
-		m = next.(model)
-		for _, msg := range collect(cmd) {
-			next, _ = m.Update(msg)
-			m = next.(model)
-		}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		next, _ := m.Update(keypress("j"))
-		_ = next.(model).View()
-	}
+	benchRender(b, newModel(context.Background(), testCase(), newFakeRun(refusedOutcomes()).run, fixedExec).withQuiz(Options{Quiz: true}))
 }

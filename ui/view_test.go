@@ -90,8 +90,11 @@ func TestViewSanitizes(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	f := newFakeRun(refusedOutcomes())
-	m := newModel(context.Background(), testCase(), f.run, fixedExec)
+	benchRender(b, newModel(context.Background(), testCase(), newFakeRun(refusedOutcomes()).run, fixedExec))
+}
+
+// benchRender brings m's steps in, then times one key and one frame.
+func benchRender(b *testing.B, m model) {
 	for _, msg := range collect(m.Init()) {
 		next, cmd := m.Update(msg)
 		m = next.(model)
